@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vzbc: per-container beancounters for cgroup v2 containers.
+ *
+ * The character device /dev/vzbc takes the ioctls below.  Every argument
+ * struct starts with a __u32 size field that the caller sets to
+ * sizeof(struct) as it knows it.  The kernel accepts smaller (older) and
+ * larger (newer) sizes with copy_struct_from_user() semantics: missing tail
+ * bytes read as zero, extra tail bytes must be zero or the call fails with
+ * E2BIG.  Structs the kernel fills are copied back up to min(size, the
+ * kernel's size); padding and reserved fields are always zeroed.
+ *
+ * Values are unsigned 64-bit.  VZBC_UNLIMITED (LONG_MAX, as OpenVZ prints
+ * it) means "no barrier/limit".  Memory resources count pages
+ * (PAGE_SIZE bytes), as in OpenVZ.
+ *
+ * Documentation/vzbc-api.rst describes every field and every errno.
+ */
+#ifndef _UAPI_LINUX_VZBC_H
+#define _UAPI_LINUX_VZBC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped when an ioctl is added; old ones never change meaning. */
+#define VZBC_API_VERSION	1
+
+#define VZBC_DEVICE_NAME	"vzbc"
+#define VZBC_MAGIC		0xBC
+
+/* Container ids are 1..VZBC_CTID_MAX, as OpenVZ's. */
+#define VZBC_CTID_MAX		0x7fffffffU
+
+/* "Unlimited" barrier or limit: LONG_MAX on 64-bit, as OpenVZ prints it. */
+#define VZBC_UNLIMITED		0x7fffffffffffffffULL
+
+/*
+ * Resource numbers: OpenVZ's UB_* indices, so that rows sort and are named
+ * as in OpenVZ's /proc/user_beancounters.  Only the ones named here exist;
+ * the gaps are OpenVZ resources that vzbc does not account.  New resources
+ * are numbered after OpenVZ's last (swappages, 24).
+ */
+enum vzbc_resource {
+	VZBC_RES_NUMPROC	= 5,	/* tasks (threads included) */
+	VZBC_RES_PHYSPAGES	= 6,	/* memcg memory.current, pages */
+	VZBC_RES_SWAPPAGES	= 24,	/* memcg memory.swap.current, pages */
+	__VZBC_RES_MAX
+};
+
+#define VZBC_RES_MAX (__VZBC_RES_MAX - 1)
+
+/**
+ * struct vzbc_create - VZBC_IOC_CREATE argument
+ * @size: sizeof(struct vzbc_create) as the caller knows it
+ * @ctid: new container id, 1..VZBC_CTID_MAX
+ * @cgroup_fd: an open fd of the container's cgroup v2 directory
+ *	(O_RDONLY or O_PATH|O_DIRECTORY); tasks in it and in its
+ *	descendants are charged to the beancounter
+ * @flags: must be 0
+ */
+struct vzbc_create {
+	__u32 size;
+	__u32 ctid;
+	__s32 cgroup_fd;
+	__u32 flags;
+};
+
+#define VZBC_CREATE_SIZE_VER0	16
+
+/**
+ * struct vzbc_ctid - VZBC_IOC_DESTROY argument
+ * @size: sizeof(struct vzbc_ctid)
+ * @ctid: the container id
+ */
+struct vzbc_ctid {
+	__u32 size;
+	__u32 ctid;
+};
+
+#define VZBC_CTID_SIZE_VER0	8
+
+/**
+ * struct vzbc_set - VZBC_IOC_SET argument
+ * @size: sizeof(struct vzbc_set)
+ * @ctid: the container id
+ * @resource: an enum vzbc_resource that vzbc accounts
+ * @flags: must be 0
+ * @barrier: new barrier, <= @limit, <= VZBC_UNLIMITED
+ * @limit: new limit, <= VZBC_UNLIMITED
+ *
+ * vzbc records barrier and limit for reporting; the cgroup controllers
+ * (pids.max, memory.high/max, ...) enforce them.
+ */
+struct vzbc_set {
+	__u32 size;
+	__u32 ctid;
+	__u32 resource;
+	__u32 flags;
+	__u64 barrier;
+	__u64 limit;
+};
+
+#define VZBC_SET_SIZE_VER0	32
+
+/* vzbc_stat.flags */
+#define VZBC_STAT_ACCOUNTED	(1U << 0)	/* values below are real */
+
+/**
+ * struct vzbc_stat - one resource of one beancounter
+ * @resource: enum vzbc_resource
+ * @flags: VZBC_STAT_*; without VZBC_STAT_ACCOUNTED the resource is not
+ *	accounted for this beancounter now (e.g. its cgroup has no memory
+ *	controller) and the counters are zero
+ * @held: current usage
+ * @maxheld: peak usage since the beancounter was created
+ * @minheld: lowest usage seen since the beancounter was created
+ * @barrier: as last set (VZBC_UNLIMITED by default)
+ * @limit: as last set (VZBC_UNLIMITED by default)
+ * @failcnt: requests refused at the limit
+ */
+struct vzbc_stat {
+	__u32 resource;
+	__u32 flags;
+	__u64 held;
+	__u64 maxheld;
+	__u64 minheld;
+	__u64 barrier;
+	__u64 limit;
+	__u64 failcnt;
+};
+
+/**
+ * struct vzbc_get - VZBC_IOC_GET argument
+ * @size: sizeof(struct vzbc_get)
+ * @ctid: the container id
+ * @nr_stats: in: capacity of @stats in entries; out: entries written
+ *	(every resource vzbc knows, in resource order; if the capacity is
+ *	smaller, the first @nr_stats in that order)
+ * @flags: must be 0
+ * @stats: user pointer to an array of struct vzbc_stat
+ */
+struct vzbc_get {
+	__u32 size;
+	__u32 ctid;
+	__u32 nr_stats;
+	__u32 flags;
+	__u64 stats;
+};
+
+#define VZBC_GET_SIZE_VER0	24
+
+/**
+ * struct vzbc_list - VZBC_IOC_LIST argument
+ * @size: sizeof(struct vzbc_list)
+ * @start_ctid: in: list ids >= this one (0 or 1 to start)
+ * @nr_ctids: in: capacity of @ctids; out: ids written, ascending
+ * @next_ctid: out: pass as @start_ctid to continue; 0 when done
+ * @ctids: user pointer to an array of __u32
+ */
+struct vzbc_list {
+	__u32 size;
+	__u32 start_ctid;
+	__u32 nr_ctids;
+	__u32 next_ctid;
+	__u64 ctids;
+};
+
+#define VZBC_LIST_SIZE_VER0	24
+
+/*
+ * VZBC_IOC_VERSION: returns VZBC_API_VERSION.
+ * VZBC_IOC_CREATE: new beancounter bound to a cgroup.  EEXIST if the ctid
+ *	exists, EBUSY if the cgroup is bound already, EBADF if the fd is not
+ *	a cgroup v2 directory.
+ * VZBC_IOC_DESTROY: removes a beancounter.  ENOENT if unknown.
+ * VZBC_IOC_SET: sets barrier and limit of one resource.
+ * VZBC_IOC_GET: reads every resource of one beancounter.
+ * VZBC_IOC_LIST: pages through the container ids.
+ *
+ * CREATE, DESTROY and SET need CAP_SYS_ADMIN in the initial user
+ * namespace (EPERM).  Unknown commands fail with ENOTTY.
+ */
+#define VZBC_IOC_VERSION	_IO(VZBC_MAGIC, 0)
+#define VZBC_IOC_CREATE		_IOW(VZBC_MAGIC, 1, struct vzbc_create)
+#define VZBC_IOC_DESTROY	_IOW(VZBC_MAGIC, 2, struct vzbc_ctid)
+#define VZBC_IOC_SET		_IOW(VZBC_MAGIC, 3, struct vzbc_set)
+#define VZBC_IOC_GET		_IOWR(VZBC_MAGIC, 4, struct vzbc_get)
+#define VZBC_IOC_LIST		_IOWR(VZBC_MAGIC, 5, struct vzbc_list)
+
+#endif /* _UAPI_LINUX_VZBC_H */
