@@ -28,7 +28,7 @@
 
 #include "vzbc.h"
 
-static void vzbc_tasks_add(struct vzbc_bc *bc)
+static void vzbc_tasks_add(struct vzbc_bc *bc, void *arg)
 {
 	struct vzbc_tasks *t = &bc->tasks;
 	s64 v = atomic64_inc_return(&t->held);
@@ -38,7 +38,7 @@ static void vzbc_tasks_add(struct vzbc_bc *bc)
 		;
 }
 
-static void vzbc_tasks_sub(struct vzbc_bc *bc)
+static void vzbc_tasks_sub(struct vzbc_bc *bc, void *arg)
 {
 	struct vzbc_tasks *t = &bc->tasks;
 	s64 v = atomic64_dec_return(&t->held);
@@ -48,7 +48,7 @@ static void vzbc_tasks_sub(struct vzbc_bc *bc)
 		;
 }
 
-static void vzbc_tasks_failed(struct vzbc_bc *bc)
+static void vzbc_tasks_failed(struct vzbc_bc *bc, void *arg)
 {
 	atomic64_inc(&bc->tasks.failcnt);
 }
@@ -59,7 +59,7 @@ static void vzbc_probe_newtask(void *data, struct task_struct *task,
 	if (!vzbc_any_bc())
 		return;
 	rcu_read_lock();
-	vzbc_visit_cgroup_chain(task_dfl_cgroup(task), vzbc_tasks_add);
+	vzbc_visit_cgroup_chain(task_dfl_cgroup(task), vzbc_tasks_add, NULL);
 	rcu_read_unlock();
 }
 
@@ -68,7 +68,7 @@ static void vzbc_probe_free(void *data, struct task_struct *task)
 	if (!vzbc_any_bc())
 		return;
 	rcu_read_lock();
-	vzbc_visit_cgroup_chain(task_dfl_cgroup(task), vzbc_tasks_sub);
+	vzbc_visit_cgroup_chain(task_dfl_cgroup(task), vzbc_tasks_sub, NULL);
 	rcu_read_unlock();
 }
 
@@ -77,13 +77,13 @@ static void vzbc_probe_free(void *data, struct task_struct *task)
  * (not including) the first ancestor that holds @to as well.
  */
 static void vzbc_tasks_move(struct cgroup *from, struct cgroup *to,
-			    void (*fn)(struct vzbc_bc *bc))
+			    void (*fn)(struct vzbc_bc *bc, void *arg))
 {
 	struct cgroup *cg;
 
 	for (cg = from; cg && !cgroup_is_descendant(to, cg);
 	     cg = cgroup_parent(cg))
-		vzbc_visit_bound_to(cg, fn);
+		vzbc_visit_bound_to(cg, fn, NULL);
 }
 
 static int vzbc_migrate_pre(struct kprobe *kp, struct pt_regs *regs)
@@ -130,8 +130,9 @@ static int vzbc_can_fork_ret(struct kretprobe_instance *ri,
 	    !vzbc_any_bc())
 		return 0;
 	rcu_read_lock();
-	vzbc_visit_cgroup_chain(cf->cgrp, vzbc_tasks_failed);
+	vzbc_visit_cgroup_chain(cf->cgrp, vzbc_tasks_failed, NULL);
 	rcu_read_unlock();
+	vzbc_events_kick();
 	return 0;
 }
 

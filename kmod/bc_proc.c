@@ -192,10 +192,20 @@ static int vzbc_bc_res_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* /proc/bc/<ctid>/resources: the PDE's data is the ctid. */
-static int vzbc_bc_res_open(struct inode *inode, struct file *file)
+static int vzbc_bc_iostat_show(struct seq_file *m, void *v)
 {
-	u32 ctid = (u32)(uintptr_t)pde_data(inode);
+	vzbc_acct_io_show_totals(m, m->private);
+	return 0;
+}
+
+/*
+ * /proc/bc/<ctid>/{resources,iostat}: the directory's data is the ctid,
+ * the file's the show function.
+ */
+static int vzbc_bc_file_open(struct inode *inode, struct file *file)
+{
+	int (*show)(struct seq_file *m, void *v) = pde_data(inode);
+	u32 ctid = (u32)(uintptr_t)proc_get_parent_data(inode);
 	struct vzbc_bc *bc;
 	u32 only;
 	int err;
@@ -208,13 +218,13 @@ static int vzbc_bc_res_open(struct inode *inode, struct file *file)
 	bc = vzbc_bc_get(ctid);
 	if (!bc)
 		return -ENOENT;
-	err = single_open(file, vzbc_bc_res_show, bc);
+	err = single_open(file, show, bc);
 	if (err)
 		vzbc_bc_put(bc);
 	return err;
 }
 
-static int vzbc_bc_res_release(struct inode *inode, struct file *file)
+static int vzbc_bc_file_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
@@ -222,11 +232,11 @@ static int vzbc_bc_res_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-static const struct proc_ops vzbc_bc_res_proc_ops = {
-	.proc_open	= vzbc_bc_res_open,
+static const struct proc_ops vzbc_bc_file_proc_ops = {
+	.proc_open	= vzbc_bc_file_open,
 	.proc_read	= seq_read,
 	.proc_lseek	= seq_lseek,
-	.proc_release	= vzbc_bc_res_release,
+	.proc_release	= vzbc_bc_file_release,
 };
 
 /* Called with the registry mutex held. */
@@ -235,12 +245,14 @@ int vzbc_proc_bc_add(struct vzbc_bc *bc)
 	char name[12];
 
 	snprintf(name, sizeof(name), "%u", bc->ctid);
-	bc->proc_dir = proc_mkdir(name, vzbc_proc_bc_dir);
+	bc->proc_dir = proc_mkdir_data(name, 0555, vzbc_proc_bc_dir,
+				       (void *)(uintptr_t)bc->ctid);
 	if (!bc->proc_dir)
 		return -ENOMEM;
 	if (!proc_create_data("resources", 0444, bc->proc_dir,
-			      &vzbc_bc_res_proc_ops,
-			      (void *)(uintptr_t)bc->ctid)) {
+			      &vzbc_bc_file_proc_ops, vzbc_bc_res_show) ||
+	    !proc_create_data("iostat", 0444, bc->proc_dir,
+			      &vzbc_bc_file_proc_ops, vzbc_bc_iostat_show)) {
 		proc_remove(bc->proc_dir);
 		bc->proc_dir = NULL;
 		return -ENOMEM;

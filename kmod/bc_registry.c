@@ -36,6 +36,8 @@ static const char * const vzbc_resource_names[__VZBC_RES_MAX] = {
 	[VZBC_RES_NUMPROC]	= "numproc",
 	[VZBC_RES_PHYSPAGES]	= "physpages",
 	[VZBC_RES_SWAPPAGES]	= "swappages",
+	[VZBC_RES_IOBYTES]	= "iobytes",
+	[VZBC_RES_IOPS]		= "iops",
 };
 
 bool vzbc_resource_valid(u32 res)
@@ -53,6 +55,8 @@ const u32 vzbc_resources[VZBC_NR_RESOURCES] = {
 	VZBC_RES_NUMPROC,
 	VZBC_RES_PHYSPAGES,
 	VZBC_RES_SWAPPAGES,
+	VZBC_RES_IOBYTES,
+	VZBC_RES_IOPS,
 };
 
 unsigned long vzbc_bc_count(void)
@@ -65,21 +69,22 @@ bool vzbc_any_bc(void)
 	return atomic_long_read(&vzbc_nr_bcs) != 0;
 }
 
-void vzbc_visit_bound_to(struct cgroup *cgrp, void (*fn)(struct vzbc_bc *bc))
+void vzbc_visit_bound_to(struct cgroup *cgrp,
+			 void (*fn)(struct vzbc_bc *bc, void *arg), void *arg)
 {
 	struct vzbc_bc *bc;
 
 	hash_for_each_possible_rcu(vzbc_cg_hash, bc, cg_node,
 				   (unsigned long)cgrp)
 		if (bc->cgrp == cgrp)
-			fn(bc);
+			fn(bc, arg);
 }
 
 void vzbc_visit_cgroup_chain(struct cgroup *cgrp,
-			     void (*fn)(struct vzbc_bc *bc))
+			     void (*fn)(struct vzbc_bc *bc, void *arg), void *arg)
 {
 	for (; cgrp; cgrp = cgroup_parent(cgrp))
-		vzbc_visit_bound_to(cgrp, fn);
+		vzbc_visit_bound_to(cgrp, fn, arg);
 }
 
 static struct vzbc_bc *vzbc_bc_of_cgroup_rcu(struct cgroup *cgrp)
@@ -211,6 +216,8 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	/* Count what is there before the probes see the beancounter. */
 	vzbc_acct_tasks_bind(bc);
 	vzbc_acct_mem_bind(bc);
+	vzbc_acct_io_bind(bc);
+	vzbc_events_bind(bc);
 	hash_add_rcu(vzbc_cg_hash, &bc->cg_node, (unsigned long)cgrp);
 	atomic_long_inc(&vzbc_nr_bcs);
 	kref_get(&bc->ref);	/* the registry's */
@@ -278,6 +285,10 @@ void vzbc_bc_stat(struct vzbc_bc *bc, u32 res, struct vzbc_stat *st)
 	case VZBC_RES_PHYSPAGES:
 	case VZBC_RES_SWAPPAGES:
 		vzbc_acct_mem_stat(bc, res, st);
+		break;
+	case VZBC_RES_IOBYTES:
+	case VZBC_RES_IOPS:
+		vzbc_acct_io_stat(bc, res, st);
 		break;
 	}
 }

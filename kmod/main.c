@@ -21,17 +21,32 @@ static int __init vzbc_init(void)
 	err = vzbc_registry_init();
 	if (err)
 		goto out_proc_exit;
-	err = vzbc_acct_tasks_init();
+	err = vzbc_genl_init();
 	if (err)
 		goto out_registry_exit;
-	err = vzbc_ioctl_init();
+	err = vzbc_events_init();
+	if (err)
+		goto out_genl_exit;
+	err = vzbc_acct_tasks_init();
+	if (err)
+		goto out_events_exit;
+	err = vzbc_acct_io_init();
 	if (err)
 		goto out_acct_tasks_exit;
+	err = vzbc_ioctl_init();
+	if (err)
+		goto out_acct_io_exit;
 	pr_info("API version %d loaded\n", VZBC_API_VERSION);
 	return 0;
 
+out_acct_io_exit:
+	vzbc_acct_io_exit();
 out_acct_tasks_exit:
 	vzbc_acct_tasks_exit();
+out_events_exit:
+	vzbc_events_exit();
+out_genl_exit:
+	vzbc_genl_exit();
 out_registry_exit:
 	vzbc_registry_exit();
 out_proc_exit:
@@ -42,7 +57,10 @@ out_proc_exit:
 static void __exit vzbc_exit(void)
 {
 	vzbc_ioctl_exit();
+	vzbc_acct_io_exit();
 	vzbc_acct_tasks_exit();
+	vzbc_events_exit();
+	vzbc_genl_exit();
 	vzbc_registry_exit();
 	vzbc_proc_exit();
 }

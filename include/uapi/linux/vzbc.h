@@ -44,6 +44,8 @@ enum vzbc_resource {
 	VZBC_RES_NUMPROC	= 5,	/* tasks (threads included) */
 	VZBC_RES_PHYSPAGES	= 6,	/* memcg memory.current, pages */
 	VZBC_RES_SWAPPAGES	= 24,	/* memcg memory.swap.current, pages */
+	VZBC_RES_IOBYTES	= 25,	/* block IO issued, bytes per second */
+	VZBC_RES_IOPS		= 26,	/* block IO issued, bios per second */
 	__VZBC_RES_MAX
 };
 
@@ -186,5 +188,69 @@ struct vzbc_list {
 #define VZBC_IOC_SET		_IOW(VZBC_MAGIC, 3, struct vzbc_set)
 #define VZBC_IOC_GET		_IOWR(VZBC_MAGIC, 4, struct vzbc_get)
 #define VZBC_IOC_LIST		_IOWR(VZBC_MAGIC, 5, struct vzbc_list)
+
+/*
+ * Generic netlink family VZBC_GENL_NAME, version VZBC_GENL_VERSION, in the
+ * initial network namespace only.
+ *
+ * VZBC_CMD_GET: with VZBC_A_CTID, that beancounter; as a dump (NLM_F_DUMP),
+ *	every beancounter in ctid order, resumable.  Each reply carries
+ *	VZBC_A_CTID and a VZBC_A_RESOURCES nest of VZBC_A_RESOURCE nests.
+ *	Needs CAP_NET_ADMIN (the data is the host's).
+ * VZBC_CMD_EVENT: sent to the VZBC_GENL_MCGRP_EVENTS group (joining needs
+ *	CAP_SYS_ADMIN) when a failcnt grows or held crosses a barrier
+ *	upwards: VZBC_A_CTID, VZBC_A_EVENT, VZBC_A_RESOURCE (one nest) and
+ *	VZBC_A_DROPPED (events this beancounter could not send, ever).
+ *	Rate-limited per beancounter.
+ */
+#define VZBC_GENL_NAME		"VZBC"
+#define VZBC_GENL_VERSION	1
+#define VZBC_GENL_MCGRP_EVENTS	"events"
+
+enum vzbc_cmd {
+	VZBC_CMD_UNSPEC,
+	VZBC_CMD_GET,
+	VZBC_CMD_EVENT,
+	__VZBC_CMD_MAX
+};
+
+#define VZBC_CMD_MAX (__VZBC_CMD_MAX - 1)
+
+enum vzbc_attr {
+	VZBC_A_UNSPEC,
+	VZBC_A_CTID,		/* u32 */
+	VZBC_A_RESOURCES,	/* nest of VZBC_A_RESOURCE */
+	VZBC_A_RESOURCE,	/* nest of enum vzbc_res_attr */
+	VZBC_A_EVENT,		/* u32, enum vzbc_event */
+	VZBC_A_DROPPED,		/* u64 */
+	VZBC_A_PAD,
+	__VZBC_A_MAX
+};
+
+#define VZBC_A_MAX (__VZBC_A_MAX - 1)
+
+enum vzbc_res_attr {
+	VZBC_RES_A_UNSPEC,
+	VZBC_RES_A_ID,		/* u32, enum vzbc_resource */
+	VZBC_RES_A_FLAGS,	/* u32, VZBC_STAT_* */
+	VZBC_RES_A_HELD,	/* u64 */
+	VZBC_RES_A_MAXHELD,	/* u64 */
+	VZBC_RES_A_MINHELD,	/* u64 */
+	VZBC_RES_A_BARRIER,	/* u64 */
+	VZBC_RES_A_LIMIT,	/* u64 */
+	VZBC_RES_A_FAILCNT,	/* u64 */
+	VZBC_RES_A_PAD,
+	__VZBC_RES_A_MAX
+};
+
+#define VZBC_RES_A_MAX (__VZBC_RES_A_MAX - 1)
+
+enum vzbc_event {
+	VZBC_EVENT_FAILCNT = 1,	/* failcnt grew: a request was refused */
+	VZBC_EVENT_BARRIER,	/* held went above the barrier */
+	__VZBC_EVENT_MAX
+};
+
+#define VZBC_EVENT_MAX (__VZBC_EVENT_MAX - 1)
 
 #endif /* _UAPI_LINUX_VZBC_H */
