@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ctlvz set CTID [--hostname H] [--ipadd A] [--ipdel A|all] [--save]
+ *
+ * Options are rows of a table: a name and a parser that checks the value
+ * and records it in struct ct_set.  New settings (the resource limits of
+ * --numproc, --physpages, ...) are new rows and new ct_set fields.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "net.h"
+#include "util.h"
+
+struct set_args {
+	struct ct_set set;
+	char **ipadd;
+	char **ipdel;
+};
+
+static int opt_hostname(struct set_args *a, const char *v, struct ct_err **err)
+{
+	if (!ct_hostname_ok(v))
+		return err_set(err, VZ_BADHOSTNAME, 0, "invalid hostname \"%s\"", v);
+	a->set.hostname = v;
+	return 0;
+}
+
+static int opt_ipadd(struct set_args *a, const char *v, struct ct_err **err)
+{
+	_cleanup_free_ char *ip = NULL;
+
+	if (net_parse_ip(v, &ip, err) < 0)
+		return -1;
+	a->ipadd = strv_push(a->ipadd, ip);
+	return 0;
+}
+
+static int opt_ipdel(struct set_args *a, const char *v, struct ct_err **err)
+{
+	_cleanup_free_ char *ip = NULL;
+
+	if (strcmp(v, "all") && net_parse_ip(v, &ip, err) < 0)
+		return -1;
+	a->ipdel = strv_push(a->ipdel, ip ? ip : v);
+	return 0;
+}
+
+static int opt_save(struct set_args *a, const char *v, struct ct_err **err)
+{
+	(void)v;
+	(void)err;
+	a->set.save = true;
+	return 0;
+}
+
+static const struct set_opt {
+	const char *name;
+	bool has_arg;
+	int (*parse)(struct set_args *a, const char *v, struct ct_err **err);
+} set_opts[] = {
+	{ "hostname", true, opt_hostname },
+	{ "ipadd", true, opt_ipadd },
+	{ "ipdel", true, opt_ipdel },
+	{ "save", false, opt_save },
+};
+
+static void set_args_free(struct set_args *a)
+{
+	strv_free(a->ipadd);
+	strv_free(a->ipdel);
+}
+
+int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **err)
+{
+	struct option opts[ARRAY_SIZE(set_opts) + 1];
+	_cleanup_(set_args_free) struct set_args a = { 0 };
+	_cleanup_ct_ struct ct *ct = NULL;
+	unsigned int ctid;
+	bool any = false;
+	int c;
+
+	memset(opts, 0, sizeof(opts));
+	for (size_t i = 0; i < ARRAY_SIZE(set_opts); i++)
+		opts[i] = (struct option){ set_opts[i].name,
+					   set_opts[i].has_arg ? required_argument : no_argument,
+					   NULL, 0x100 + (int)i };
+	if (cmd_ctid(env, argc, argv, &ctid, err) < 0)
+		return -1;
+	argc--, argv++;
+	a.ipadd = xzalloc(sizeof(char *));
+	a.ipdel = xzalloc(sizeof(char *));
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		const struct set_opt *o;
+
+		if (c < 0x100 || c >= 0x100 + (int)ARRAY_SIZE(set_opts))
+			return cmd_bad_option(env, argv, err);
+		o = &set_opts[c - 0x100];
+		if (o->parse(&a, optarg, err) < 0)
+			return err_prefix(err, "set %u: --%s", ctid, o->name);
+		any |= o->parse != opt_save;
+	}
+	if (cmd_no_extra(env, argc, argv, err) < 0)
+		return -1;
+	if (!any)
+		return cmd_usage_error(env, err, "nothing to set");
+	a.set.ipadd = a.ipadd;
+	a.set.nr_ipadd = strv_len(a.ipadd);
+	a.set.ipdel = a.ipdel;
+	a.set.nr_ipdel = strv_len(a.ipdel);
+	if (cmd_open(env, ctid, true, &ct, err) < 0)
+		return -1;
+	if (ct_set(ct, &a.set, err) < 0)
+		return err_prefix(err, "set %u", ctid);
+	if (a.set.save)
+		printf("Saved parameters for container %u\n", ctid);
+	return 0;
+}

@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include <linux/capability.h>
+#include <linux/sched.h>
+
+#include "ns.h"
+#include "util.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* OpenVZ's default container capabilities; SYS_ADMIN and NET_ADMIN act only
+ * inside the container's user namespace, as OpenVZ's VE_ADMIN did. */
+static const int allowed_caps[] = {
+	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_FSETID,
+	CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_SETPCAP, CAP_LINUX_IMMUTABLE,
+	CAP_NET_BIND_SERVICE, CAP_NET_BROADCAST, CAP_NET_ADMIN, CAP_NET_RAW,
+	CAP_IPC_LOCK, CAP_IPC_OWNER, CAP_SYS_CHROOT, CAP_SYS_PTRACE, CAP_SYS_ADMIN,
+	CAP_SYS_BOOT, CAP_SYS_NICE, CAP_SYS_RESOURCE, CAP_SYS_TTY_CONFIG, CAP_MKNOD,
+	CAP_LEASE, CAP_AUDIT_WRITE, CAP_SETFCAP,
+};
+
+bool ns_cap_allowed(int cap)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(allowed_caps); i++)
+		if (allowed_caps[i] == cap)
+			return true;
+	return false;
+}
+
+/* In a child: send "what: reason" to the parent over fd and exit. */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+child_fail(int fd, int errnum, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(msg) && errnum)
+		n += snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(errnum));
+	if (n > 0)
+		(void)!write(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	_exit(127);
+}
+
+static pid_t clone3_into(int cgroup_fd, unsigned long long flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.pidfd = (unsigned long long)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup_fd >= 0 ? (unsigned long long)cgroup_fd : 0,
+	};
+
+	return syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* clone3 can lack CLONE_INTO_CGROUP (< 5.7) or be missing (< 5.3). */
+static bool clone3_unsupported(int e)
+{
+	return e == ENOSYS || e == E2BIG || e == EINVAL;
+}
+
+static int become_root(void)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static void drop_caps(int errfd)
+{
+	for (int cap = 0; cap <= 63; cap++) {
+		if (ns_cap_allowed(cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			child_fail(errfd, errno, "drop capability %d from the bounding set", cap);
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		child_fail(errfd, errno, "clear ambient capabilities");
+}
+
+static void xmount(int errfd, const char *src, const char *dst, const char *type,
+		   unsigned long flags, const char *data)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		child_fail(errfd, errno, "mount %s on %s", type ? type : src, dst);
+}
+
+static void xmkdir(int errfd, const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		child_fail(errfd, errno, "mkdir %s", path);
+}
+
+/* Bind the private area on root_dir and mount the container's pseudo filesystems. */
+static void setup_root(const struct ns_spawn *s, int errfd)
+{
+	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const unsigned long keep_flags[][2] = {
+		{ ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	const char *r = s->root_dir;
+	unsigned long flags = MS_BIND | MS_REMOUNT | MS_NODEV;
+	struct statvfs sv;
+
+	xmount(errfd, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	xmount(errfd, s->private_dir, r, NULL, MS_BIND, NULL);
+	/* No device nodes from the private area; keep the flags the host locked. */
+	if (statvfs(r, &sv) < 0)
+		child_fail(errfd, errno, "statvfs %s", r);
+	for (size_t i = 0; i < ARRAY_SIZE(keep_flags); i++)
+		if (sv.f_flag & keep_flags[i][0])
+			flags |= keep_flags[i][1];
+	xmount(errfd, NULL, r, NULL, flags, NULL);
+
+	if (chdir(r) < 0)
+		child_fail(errfd, errno, "chdir %s", r);
+	xmkdir(errfd, "proc", 0555);
+	xmount(errfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	xmkdir(errfd, "sys", 0555);
+	xmount(errfd, "sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	xmount(errfd, "cgroup2", "sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	       NULL);
+
+	xmkdir(errfd, "dev", 0755);
+	xmount(errfd, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1m");
+	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
+		char host[64], ct[64];
+		int fd;
+
+		snprintf(host, sizeof(host), "/dev/%s", devs[i]);
+		snprintf(ct, sizeof(ct), "dev/%s", devs[i]);
+		fd = open(ct, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			child_fail(errfd, errno, "create %s/%s", r, ct);
+		close(fd);
+		xmount(errfd, host, ct, NULL, MS_BIND, NULL);
+	}
+	xmkdir(errfd, "dev/pts", 0755);
+	xmount(errfd, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	       "newinstance,ptmxmode=0666,mode=0620,gid=5");
+	if (symlink("pts/ptmx", "dev/ptmx") < 0 || symlink("/proc/self/fd", "dev/fd") < 0 ||
+	    symlink("/proc/self/fd/0", "dev/stdin") < 0 ||
+	    symlink("/proc/self/fd/1", "dev/stdout") < 0 ||
+	    symlink("/proc/self/fd/2", "dev/stderr") < 0)
+		child_fail(errfd, errno, "symlink in %s/dev", r);
+	xmkdir(errfd, "dev/shm", 01777);
+	xmount(errfd, "tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+
+	xmkdir(errfd, "run", 0755);
+	xmount(errfd, "tmpfs", "run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755");
+	xmkdir(errfd, "tmp", 01777);
+	xmount(errfd, "tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
+/*
+ * Make root_dir (our cwd) the root.  pivot_root(".", ".") stacks the old
+ * root under the new one, which the lazy unmount then drops.  The initramfs
+ * (rootfs) cannot be pivoted away from (EINVAL): there the container root
+ * is moved over "/" as switch_root does, so ".." from it still lands on it.
+ */
+static void enter_root(int errfd)
+{
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0)
+			child_fail(errfd, errno, "detach the host root");
+	} else if (errno == EINVAL) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			child_fail(errfd, errno, "move the container root over /");
+		if (chroot(".") < 0)
+			child_fail(errfd, errno, "chroot to the container root");
+	} else {
+		child_fail(errfd, errno, "pivot_root");
+	}
+	if (chdir("/") < 0)
+		child_fail(errfd, errno, "chdir /");
+}
+
+static void __attribute__((noreturn))
+spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns)
+{
+	char *const envp[] = { "container=ctlvz", "HOME=/",
+			       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			       NULL };
+	char *const argv[] = { (char *)s->init, NULL };
+	char go;
+	int nullfd;
+
+	/* EOF here means the parent gave up (or died): never run half set up. */
+	if (read(syncfd, &go, 1) != 1)
+		_exit(1);
+	close(syncfd);
+
+	if (become_root() < 0)
+		child_fail(errfd, errno, "switch to the container's root user");
+	if (need_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(errfd, errno, "unshare the cgroup namespace");
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		child_fail(errfd, errno, "set hostname %s", s->hostname);
+	setup_root(s, errfd);
+	enter_root(errfd);
+
+	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nullfd < 0)
+		child_fail(errfd, errno, "open /dev/null in the container");
+	if (dup2(nullfd, 0) < 0 ||
+	    dup2(s->console_fd >= 0 ? s->console_fd : nullfd, 1) < 0 ||
+	    dup2(s->console_fd >= 0 ? s->console_fd : nullfd, 2) < 0)
+		child_fail(errfd, errno, "set up init's stdio");
+	if (setsid() < 0)
+		child_fail(errfd, errno, "setsid");
+	drop_caps(errfd);
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(s->init, argv, envp);
+	child_fail(errfd, errno, "exec %s in the container", s->init);
+}
+
+static int write_id_maps(pid_t pid, uid_t base, struct ct_err **err)
+{
+	static const char *const files[] = { "uid_map", "gid_map" };
+	_cleanup_free_ char *map = xasprintf("0 %u %u\n", base, CT_ID_COUNT);
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		_cleanup_free_ char *path = xasprintf("/proc/%d/%s", pid, files[i]);
+		int r = write_file(path, map);
+
+		if (r < 0)
+			return err_set(err, VZ_ENVCREATE_ERROR, -r, "write %s", path);
+	}
+	return 0;
+}
+
+/* Read what a child reports before exec; 0 on EOF (exec done), -1 with err. */
+static int read_child_error(int fd, struct ct_err **err)
+{
+	char msg[1024];
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fd, msg + len, sizeof(msg) - 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_set(err, VZ_SYSTEM_ERROR, errno, "read the child's status");
+		}
+		len += n;
+		if (len == sizeof(msg) - 1)
+			break;
+	}
+	if (!len)
+		return 0;
+	msg[len] = '\0';
+	return err_set(err, VZ_ENVCREATE_ERROR, 0, "%s", msg);
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int ns_spawn(struct ns_spawn *s, struct ct_err **err)
+{
+	const unsigned long long nsflags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+		CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+	_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1, pidfd = -1;
+	int syncp[2], errp[2];
+	bool fallback = false;
+	pid_t pid;
+
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
+	sync_r = syncp[0], sync_w = syncp[1], err_r = errp[0], err_w = errp[1];
+
+	pid = clone3_into(s->cgroup_fd, nsflags | CLONE_NEWCGROUP, &pidfd);
+	if (pid < 0 && clone3_unsupported(errno)) {
+		fallback = true;
+		pid = clone3_into(-1, nsflags, &pidfd);
+	}
+	if (pid < 0)
+		return err_set(err, errno == EINVAL || errno == ENOSPC || errno == EPERM ?
+			       VZ_BAD_KERNEL : VZ_ENVCREATE_ERROR, errno,
+			       "clone the init into new namespaces");
+	if (pid == 0) {
+		close(sync_w);
+		close(err_r);
+		spawn_child(s, sync_r, err_w, fallback);
+	}
+	close(TAKE_FD(sync_r));
+	close(TAKE_FD(err_w));
+
+	if (write_id_maps(pid, s->idbase, err) < 0)
+		goto fail;
+	if (fallback) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", s->cgroup_path);
+		_cleanup_free_ char *num = xasprintf("%d", pid);
+		int r = write_file(procs, num);
+
+		if (r < 0) {
+			err_set(err, VZ_ENVCREATE_ERROR, -r, "write %s", procs);
+			goto fail;
+		}
+	}
+	if (s->prepare && s->prepare(pid, s->prepare_arg, err) < 0)
+		goto fail;
+	if (write(sync_w, "g", 1) != 1) {
+		err_set(err, VZ_ENVCREATE_ERROR, errno, "wake the container's init");
+		goto fail;
+	}
+	if (read_child_error(err_r, err) < 0)
+		goto fail;
+	s->pid = pid;
+	s->pidfd = TAKE_FD(pidfd);
+	return 0;
+fail:
+	kill_and_reap(pid);
+	return -1;
+}
+
+/* ---- ns_exec ---- */
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte = 'f';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* In the command's process: a new pty of the container's devpts as ctty. */
+static void open_pty(int sock, int errfd)
+{
+	_cleanup_close_ int master = -1;
+	int slave;
+
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		child_fail(errfd, errno, "open /dev/ptmx in the container");
+	if (unlockpt(master) < 0)
+		child_fail(errfd, errno, "unlockpt");
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+	if (slave < 0)
+		child_fail(errfd, errno, "open the pty peer");
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		child_fail(errfd, errno, "make the pty the controlling terminal");
+	if (dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
+		child_fail(errfd, errno, "dup the pty");
+	if (slave > 2)
+		close(slave);
+	if (send_fd(sock, master) < 0)
+		child_fail(errfd, errno, "pass the pty to ctlvz");
+}
+
+static void __attribute__((noreturn))
+exec_child(const struct ns_exec *x, bool join_cgroup, int errfd, int sock)
+{
+	const int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			  CLONE_NEWCGROUP | CLONE_NEWPID;
+	int status;
+	pid_t pid;
+
+	if (join_cgroup) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", x->cgroup_path);
+		int r = write_file(procs, "0");
+
+		if (r < 0)
+			child_fail(errfd, -r, "write %s", procs);
+	}
+	/* Privileged namespaces first; the user namespace last, when dropping. */
+	if (setns(x->pidfd, flags) < 0)
+		child_fail(errfd, errno, "join the container's namespaces");
+	pid = fork();
+	if (pid < 0)
+		child_fail(errfd, errno, "fork");
+	if (pid == 0) {
+		if (setns(x->pidfd, CLONE_NEWUSER) < 0)
+			child_fail(errfd, errno, "join the container's user namespace");
+		if (become_root() < 0)
+			child_fail(errfd, errno, "switch to the container's root user");
+		if (chdir("/") < 0)
+			child_fail(errfd, errno, "chdir /");
+		if (x->pty)
+			open_pty(sock, errfd);
+		drop_caps(errfd);
+		syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+		execvp(x->argv[0], x->argv);
+		child_fail(errfd, errno, "exec %s in the container", x->argv[0]);
+	}
+	close(errfd);
+	if (sock >= 0)
+		close(sock);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(126);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static volatile sig_atomic_t winch_pending;
+
+static void on_winch(int sig)
+{
+	(void)sig;
+	winch_pending = 1;
+}
+
+static void copy_winsize(int master)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(master, TIOCSWINSZ, &ws);
+}
+
+/* Relay our terminal and the container pty until the pty closes. */
+static void relay_pty(int master)
+{
+	struct termios saved, raw;
+	bool is_tty = tcgetattr(0, &saved) == 0;
+	struct sigaction sa = { .sa_handler = on_winch };
+	char buf[4096];
+
+	if (is_tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+		copy_winsize(master);
+		sigaction(SIGWINCH, &sa, NULL);
+	}
+	for (bool in_open = true;;) {
+		struct pollfd p[2] = { { .fd = master, .events = POLLIN },
+				       { .fd = in_open ? 0 : -1, .events = POLLIN } };
+		ssize_t n;
+
+		if (winch_pending) {
+			winch_pending = 0;
+			copy_winsize(master);
+		}
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			n = read(master, buf, sizeof(buf));
+			if (n <= 0)
+				break;	/* EIO: the last holder of the slave has gone */
+			if (write(1, buf, n) != n)
+				break;
+		}
+		if (p[1].revents) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0)
+				in_open = false;
+			else if (write(master, buf, n) != n)
+				break;
+		}
+	}
+	if (is_tty)
+		tcsetattr(0, TCSANOW, &saved);
+}
+
+int ns_exec(const struct ns_exec *x, struct ct_err **err)
+{
+	_cleanup_close_ int err_r = -1, err_w = -1, sock_p = -1, sock_c = -1, pidfd = -1;
+	_cleanup_close_ int master = -1;
+	int errp[2], sv[2], status;
+	bool fallback = false;
+	pid_t pid;
+
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
+	err_r = errp[0], err_w = errp[1];
+	if (x->pty) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return err_set(err, VZ_SYSTEM_ERROR, errno, "socketpair");
+		sock_p = sv[0], sock_c = sv[1];
+	}
+
+	pid = clone3_into(x->cgroup_fd, 0, &pidfd);
+	if (pid < 0 && clone3_unsupported(errno)) {
+		fallback = true;
+		pid = fork();
+	}
+	if (pid < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "fork");
+	if (pid == 0) {
+		close(err_r);
+		if (sock_p >= 0)
+			close(sock_p);
+		exec_child(x, fallback, err_w, sock_c);
+	}
+	close(TAKE_FD(err_w));
+	if (sock_c >= 0)
+		close(TAKE_FD(sock_c));
+
+	if (x->pty)
+		master = recv_fd(sock_p);
+	if (read_child_error(err_r, err) < 0) {
+		(*err)->status = VZ_COMMAND_EXECUTION_ERROR;
+		if (strstr((*err)->msg, "exec ") == (*err)->msg)
+			(*err)->status = 127;	/* as a shell says "command not found" */
+		kill_and_reap(pid);
+		return -1;
+	}
+	if (master >= 0)
+		relay_pty(master);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set(err, VZ_SYSTEM_ERROR, errno, "wait for the command");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int ns_run(int pidfd, int (*fn)(void *arg, const char **what), void *arg,
+	   struct ct_err **err)
+{
+	const int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			  CLONE_NEWCGROUP;
+	_cleanup_close_ int err_r = -1, err_w = -1;
+	int errp[2], status;
+	pid_t pid;
+
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
+	err_r = errp[0], err_w = errp[1];
+	pid = fork();
+	if (pid < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "fork");
+	if (pid == 0) {
+		const char *what = "?";
+
+		close(err_r);
+		if (setns(pidfd, flags) < 0 || setns(pidfd, CLONE_NEWUSER) < 0)
+			child_fail(err_w, errno, "join the container's namespaces");
+		if (become_root() < 0)
+			child_fail(err_w, errno, "switch to the container's root user");
+		if (fn(arg, &what) < 0)
+			child_fail(err_w, errno, "%s", what);
+		_exit(0);
+	}
+	close(TAKE_FD(err_w));
+	if (read_child_error(err_r, err) < 0) {
+		(*err)->status = VZ_SYSTEM_ERROR;
+		kill_and_reap(pid);
+		return -1;
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set(err, VZ_SYSTEM_ERROR, errno, "wait for the helper");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return err_set(err, VZ_SYSTEM_ERROR, 0, "helper in the container failed");
+	return 0;
+}
