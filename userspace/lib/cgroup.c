@@ -173,21 +173,30 @@ int cg_wait_empty(const char *path, long timeout_ms)
 	_cleanup_close_ int fd = open(ev, O_RDONLY | O_CLOEXEC);
 	struct timespec start, now;
 
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
+		char buf[256];
+		ssize_t n;
 		long left;
 
-		if (!cg_populated(path))
+		/* Reading the polled fd also re-arms its notification. */
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0)
+			return errno == ENODEV || errno == ENOENT ? 0 : -errno;
+		buf[n] = '\0';
+		if (!strstr(buf, "populated 1"))
 			return 0;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = timeout_ms - ((now.tv_sec - start.tv_sec) * 1000 +
 				     (now.tv_nsec - start.tv_nsec) / 1000000);
 		if (left <= 0)
 			return -ETIMEDOUT;
-		/* cgroup.events notifies with POLLPRI; poll at 100 ms as a fallback. */
-		if (fd < 0 || poll(&pfd, 1, left < 100 ? left : 100) < 0)
-			usleep(20 * 1000);
+		/* cgroup.events wakes us with POLLPRI; 100 ms ticks as a safety net. */
+		if (poll(&pfd, 1, left < 100 ? left : 100) < 0 && errno != EINTR)
+			return -errno;
 	}
 }
 

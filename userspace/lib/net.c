@@ -72,7 +72,7 @@ int net_parse_ip(const char *s, char **out, struct ct_err **err)
 	if (in.s_addr == htonl(INADDR_ANY) || in.s_addr == htonl(INADDR_BROADCAST) ||
 	    (ntohl(in.s_addr) >> 24) == 127 || IN_MULTICAST(ntohl(in.s_addr)))
 		return err_set(err, VZ_BADIP, 0, "invalid IP address %s: not a unicast address", s);
-	*out = xasprintf("%s/%lu", inet_ntoa(in), plen);
+	*out = plen == 32 ? xstrdup(inet_ntoa(in)) : xasprintf("%s/%lu", inet_ntoa(in), plen);
 	return 0;
 }
 

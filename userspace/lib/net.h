@@ -15,7 +15,7 @@
 
 #include "err.h"
 
-/* "A" or "A/P" (IPv4).  Canonical "A/P" in out (caller frees) or VZ_BADIP. */
+/* "A" or "A/P" (IPv4).  Canonical "A" (for /32) or "A/P" in out (caller frees), or VZ_BADIP. */
 int net_parse_ip(const char *s, char **out, struct ct_err **err);
 /* Host end name: veth<CTID>.0 (vethx<hex CTID>.0 when that does not fit IFNAMSIZ). */
 void net_host_ifname(unsigned int ctid, char name[IFNAMSIZ]);

@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <limits.h>
 #include <termios.h>
 
 #include <linux/capability.h>
@@ -115,10 +116,13 @@ static void xmkdir(int errfd, const char *path, mode_t mode)
 		child_fail(errfd, errno, "mkdir %s", path);
 }
 
-/* Bind the private area on root_dir and mount the container's pseudo filesystems. */
-static void setup_root(const struct ns_spawn *s, int errfd)
+/*
+ * Bind the private area on root_dir and make it our cwd.  Done before the
+ * switch to the container's root user: the host directories leading to the
+ * private area may be closed to it (VE_PRIVATE's parent is 0700).
+ */
+static void bind_root(const struct ns_spawn *s, int errfd)
 {
-	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const unsigned long keep_flags[][2] = {
 		{ ST_RDONLY, MS_RDONLY }, { ST_NOSUID, MS_NOSUID }, { ST_NOEXEC, MS_NOEXEC },
 		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
@@ -137,9 +141,16 @@ static void setup_root(const struct ns_spawn *s, int errfd)
 		if (sv.f_flag & keep_flags[i][0])
 			flags |= keep_flags[i][1];
 	xmount(errfd, NULL, r, NULL, flags, NULL);
-
 	if (chdir(r) < 0)
 		child_fail(errfd, errno, "chdir %s", r);
+}
+
+/* Mount the container's pseudo filesystems below the cwd, as its root user. */
+static void setup_mounts(const struct ns_spawn *s, int errfd)
+{
+	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	const char *r = s->root_dir;
+
 	xmkdir(errfd, "proc", 0555);
 	xmount(errfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	xmkdir(errfd, "sys", 0555);
@@ -201,6 +212,38 @@ static void enter_root(int errfd)
 		child_fail(errfd, errno, "chdir /");
 }
 
+/*
+ * Inside the new root, as the container's root: the configured hostname is
+ * set and written to /etc/hostname; without one, the template's
+ * /etc/hostname is used, never the host's name.
+ */
+static void set_hostname(const char *configured, int errfd)
+{
+	char buf[HOST_NAME_MAX + 2] = "";
+	const char *h = configured;
+	int fd;
+
+	if (h) {
+		fd = open("/etc/hostname", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			dprintf(fd, "%s\n", h);
+			close(fd);
+		}
+	} else {
+		fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			buf[strcspn(buf, "\n \t")] = '\0';
+		}
+		h = buf[0] ? buf : "localhost";
+	}
+	if (sethostname(h, strlen(h)) < 0)
+		child_fail(errfd, errno, "set hostname %s", h);
+}
+
 static void __attribute__((noreturn))
 spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns)
 {
@@ -216,14 +259,14 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns)
 		_exit(1);
 	close(syncfd);
 
+	bind_root(s, errfd);
 	if (become_root() < 0)
 		child_fail(errfd, errno, "switch to the container's root user");
 	if (need_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(errfd, errno, "unshare the cgroup namespace");
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		child_fail(errfd, errno, "set hostname %s", s->hostname);
-	setup_root(s, errfd);
+	setup_mounts(s, errfd);
 	enter_root(errfd);
+	set_hostname(s->hostname, errfd);
 
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nullfd < 0)
