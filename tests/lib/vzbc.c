@@ -13,10 +13,16 @@
 
 const uint32_t vzbc_res_ids[VZBC_NR_RES] = {
 	VZBC_RES_NUMPROC, VZBC_RES_PHYSPAGES, VZBC_RES_SWAPPAGES,
+	VZBC_RES_IOBYTES, VZBC_RES_IOPS,
 };
 const char *const vzbc_res_names[VZBC_NR_RES] = {
-	"numproc", "physpages", "swappages",
+	"numproc", "physpages", "swappages", "iobytes", "iops",
 };
+
+bool vzbc_res_is_memory(uint32_t res)
+{
+	return res == VZBC_RES_PHYSPAGES || res == VZBC_RES_SWAPPAGES;
+}
 
 int vzbc_res_index(uint32_t res)
 {
@@ -276,13 +282,13 @@ int ubc_parse(const char *text, struct ubc_file *f)
 		nr = tokenize(line, nl - line, tok);
 		if (nr < 0)
 			PARSE_FAIL(f, lineno, "overlong line");
-		if (lineno == 1) {
-			if (nr != 2 || strcmp(tok[0], "Version:"))
+		if (lineno == 1 && nr >= 1 && !strcmp(tok[0], "Version:")) {
+			if (nr != 2)
 				PARSE_FAIL(f, lineno, "no \"Version: x\"");
 			snprintf(f->version, sizeof(f->version), "%s", tok[1]);
 			continue;
 		}
-		if (lineno == 2) {
+		if (lineno == 1 + !!f->version[0]) {
 			if (nr != 7)
 				PARSE_FAIL(f, lineno, "header has %d columns", nr);
 			for (int i = 0; i < 7; i++)
@@ -317,7 +323,7 @@ int ubc_parse(const char *text, struct ubc_file *f)
 			PARSE_FAIL(f, lineno, "%d columns", nr);
 		}
 	}
-	if (lineno < 2)
+	if (lineno < 1 + !!f->version[0])
 		PARSE_FAIL(f, lineno, "truncated file");
 	return 0;
 }

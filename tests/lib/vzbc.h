@@ -20,11 +20,13 @@
 #define BC_PROC_DIR		"/proc/bc"
 
 /* Resources vzbc reports, in resource order. */
-#define VZBC_NR_RES		3u
+#define VZBC_NR_RES		5u
 extern const uint32_t vzbc_res_ids[VZBC_NR_RES];
 extern const char *const vzbc_res_names[VZBC_NR_RES];
 /* Index of @res in vzbc_res_ids, or -1. */
 int vzbc_res_index(uint32_t res);
+/* Whether @res is a memory controller resource (physpages, swappages). */
+bool vzbc_res_is_memory(uint32_t res);
 
 /*
  * A range of 64 container ids private to the calling process:
@@ -58,10 +60,11 @@ int vzbc_poll_read(void *arg, uint64_t *val);
 /*
  * /proc/user_beancounters, parsed the way OpenVZ's monitoring scripts do:
  * whitespace-separated tokens, a first token "N:" opens the block of ctid N,
- * then "resource held maxheld barrier limit failcnt".
+ * then "resource held maxheld barrier limit failcnt".  The "Version:" line
+ * is optional (/proc/bc/resources has none); f->version is "" without it.
  */
 #define UBC_MAX_ROWS	8
-#define UBC_MAX_BLOCKS	256
+#define UBC_MAX_BLOCKS	1024
 
 struct ubc_row {
 	char name[24];
