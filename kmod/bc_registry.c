@@ -20,7 +20,9 @@
 
 #include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/sysfs.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -31,6 +33,25 @@ static DEFINE_XARRAY(vzbc_bcs);
 #define VZBC_CG_HASH_BITS 10
 static DEFINE_HASHTABLE(vzbc_cg_hash, VZBC_CG_HASH_BITS);
 static atomic_long_t vzbc_nr_bcs = ATOMIC_LONG_INIT(0);
+
+/*
+ * Beancounter objects in memory, published or not, until their RCU free:
+ * /sys/module/vzbc/parameters/live_beancounters, so that tests can see a
+ * leak before the module goes.
+ */
+static atomic_long_t vzbc_live_bcs = ATOMIC_LONG_INIT(0);
+
+static int vzbc_live_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&vzbc_live_bcs));
+}
+
+static const struct kernel_param_ops vzbc_live_ops = {
+	.get = vzbc_live_get,
+};
+module_param_cb(live_beancounters, &vzbc_live_ops, NULL, 0444);
+MODULE_PARM_DESC(live_beancounters,
+		 "beancounter objects allocated and not yet freed (read-only)");
 
 static const char * const vzbc_resource_names[__VZBC_RES_MAX] = {
 	[VZBC_RES_NUMPROC]	= "numproc",
@@ -160,6 +181,7 @@ static void vzbc_bc_free_rcu(struct rcu_head *head)
 
 	cgroup_put(bc->cgrp);
 	kfree(bc);
+	atomic_long_dec(&vzbc_live_bcs);
 }
 
 static void vzbc_bc_release(struct kref *ref)
@@ -187,6 +209,7 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	bc = kzalloc(sizeof(*bc), GFP_KERNEL);
 	if (!bc)
 		return ERR_PTR(-ENOMEM);
+	atomic_long_inc(&vzbc_live_bcs);
 	bc->ctid = ctid;
 	bc->cgrp = cgrp;
 	kref_init(&bc->ref);
@@ -229,6 +252,7 @@ out_erase:
 out_unlock:
 	mutex_unlock(&vzbc_registry_mutex);
 	kfree(bc);
+	atomic_long_dec(&vzbc_live_bcs);
 	return ERR_PTR(err);
 }
 
