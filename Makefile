@@ -40,7 +40,7 @@ define kbuild_silent
 	fi; rm -f $$log; exit $$rc
 endef
 
-.PHONY: all modules userspace tests kselftest-src deps check demo lint \
+.PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
 	checkpatch lint-w1 lint-sparse install clean help
 all: modules userspace tests
 
@@ -66,6 +66,13 @@ tests:
 		$(CURDIR)/scripts/kselftest-src.sh && mkdir -p $(BUILD)/tests && \
 		$(MAKE) -C tests O=$(BUILD)/tests KSFT=$(BUILD)/kselftest; \
 	else echo "lowfat: tests/Makefile not there yet, skipping tests"; fi
+
+# OS templates for ctlvz, packed into the VM's /vz/template/cache/.
+TEMPLATES := $(if $(wildcard scripts/mktemplate),$(BUILD)/templates/busybox.tar.gz)
+templates: $(TEMPLATES)
+
+$(BUILD)/templates/busybox.tar.gz: scripts/mktemplate
+	sh scripts/mktemplate busybox $@
 
 kselftest-src:
 	$(CURDIR)/scripts/kselftest-src.sh

@@ -105,10 +105,12 @@ else
 fi
 
 # Kernel log lines only: "[   12.345678] " (CONFIG_PRINTK_TIME, set in both
-# Debian kernels), optionally followed by a caller id, then the splat.  Test
-# output and our own lines never start with a printk timestamp.
+# Debian kernels), optionally followed by a caller id, then a splat's
+# headline.  Test output and our own lines never start with a printk
+# timestamp.  A bare "Call Trace:" is no splat: a memcg OOM kill, which tests
+# of memory limits cause on purpose, prints one too.
 ts='\[ *[0-9]+\.[0-9]+\]( \[ *[CT][0-9]+\])? '
-splat='(------------\[ cut here \]|WARNING: CPU|BUG: |BUG [^ ]+ \((Not tainted|Tainted)|kernel BUG at|Oops|Kernel panic|KFENCE: |general protection fault|Call Trace:|=============================================================================$|UBSAN: |INFO: task .* blocked for more than|watchdog: BUG: soft lockup|rcu: INFO: rcu_.* detected .*stall|list_(add|del) corruption|refcount_t: |Unable to handle kernel)'
+splat='(------------\[ cut here \]|WARNING: CPU|BUG: |BUG [^ ]+ \((Not tainted|Tainted)|kernel BUG at|Oops|Kernel panic|KFENCE: |general protection fault|UBSAN: |={20,}$|INFO: task .* blocked for more than|watchdog: BUG: soft lockup|Watchdog detected hard LOCKUP|rcu: INFO: rcu_.* detected .*stall|Bad page state|list_(add|del) corruption|refcount_t: |Unable to handle kernel)'
 splats=$(grep -anE "$ts$splat" "$clean" | head -n 40 || true)
 if [ -n "$splats" ]; then
 	problems+=("kernel splat on the console (first lines below)")
