@@ -81,10 +81,10 @@ deps:
 	$(CURDIR)/scripts/deps.sh
 
 check:
-	KERNELS='$(KERNELS)' $(CURDIR)/scripts/check.sh
+	@KERNELS='$(KERNELS)' $(CURDIR)/scripts/check.sh
 
 demo:
-	$(CURDIR)/scripts/demo.sh
+	@$(CURDIR)/scripts/demo.sh
 
 lint: checkpatch lint-w1 lint-sparse
 	@if command -v shellcheck >/dev/null; then \
@@ -109,7 +109,7 @@ lint-sparse: kdir-exists
 install: modules userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
-	depmod -a $(if $(DESTDIR),-b $(DESTDIR)) $(KREL)
+	$(if $(DESTDIR),,depmod -a $(KREL))
 	@if [ -x $(BUILD)/userspace/ctlvz ]; then \
 		install -D -m 0755 $(BUILD)/userspace/ctlvz $(DESTDIR)$(PREFIX)/sbin/ctlvz; \
 	fi
