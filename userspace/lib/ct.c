@@ -785,32 +785,32 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 			       "container %u is not running: add --save to change its config",
 			       ct->ctid);
 
-	/* The new address list, checked whole before anything changes. */
-	for (size_t i = 0; i < s->nr_ipdel; i++) {
-		if (!strcmp(s->ipdel[i], "all")) {
-			strv_free(ips);
-			ips = xzalloc(sizeof(char *));
-			continue;
-		}
-		if (!strv_contains(ips, s->ipdel[i]))
+	/*
+	 * Checked whole before anything changes.  A stopped container's
+	 * addresses are its config's; a running one may also have live ones.
+	 */
+	for (size_t i = 0; i < s->nr_ipdel; i++)
+		if (!running && strcmp(s->ipdel[i], "all") && !strv_contains(ips, s->ipdel[i]))
 			return err_set(err, VZ_BADIP, 0, "container %u has no address %s",
 				       ct->ctid, s->ipdel[i]);
-	}
 	for (size_t i = 0; i < s->nr_ipadd; i++)
 		if (strv_contains(ips, s->ipadd[i]))
 			return err_set(err, VZ_BADIP, 0, "container %u has address %s already",
 				       ct->ctid, s->ipadd[i]);
 
 	if (running) {
-		_cleanup_strv_ char **old = ct_ips(ct);
-
 		if (s->hostname && ns_run(pidfd, write_hostname, (void *)s->hostname, err) < 0)
 			return err_prefix(err, "set hostname of container %u", ct->ctid);
-		for (size_t i = 0; i < s->nr_ipdel; i++)
-			for (char **ip = old; *ip; ip++)
-				if ((!strcmp(s->ipdel[i], "all") || !strcmp(s->ipdel[i], *ip)) &&
-				    net_ip_del(ct->ctid, pid, *ip, err) < 0)
+		for (size_t i = 0; i < s->nr_ipdel; i++) {
+			if (strcmp(s->ipdel[i], "all")) {
+				if (net_ip_del(ct->ctid, pid, s->ipdel[i], false, err) < 0)
 					return err_prefix(err, "container %u", ct->ctid);
+				continue;
+			}
+			for (char **ip = ips; *ip; ip++)
+				if (net_ip_del(ct->ctid, pid, *ip, true, err) < 0)
+					return err_prefix(err, "container %u", ct->ctid);
+		}
 		for (size_t i = 0; i < s->nr_ipadd; i++)
 			if (net_ip_add(ct->ctid, pid, s->ipadd[i], err) < 0)
 				return err_prefix(err, "container %u", ct->ctid);
@@ -819,8 +819,11 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 	if (!s->save)
 		return 0;
 	for (size_t i = 0; i < s->nr_ipdel; i++) {
-		if (!strcmp(s->ipdel[i], "all"))
+		if (!strcmp(s->ipdel[i], "all")) {
+			strv_free(ips);
+			ips = xzalloc(sizeof(char *));
 			continue;
+		}
 		for (n = 0; ips[n]; n++)
 			if (!strcmp(ips[n], s->ipdel[i])) {
 				free(ips[n]);

@@ -153,7 +153,7 @@ static int parse_nladdr(const char *ip, int prefix_override, struct nl_addr **ou
 }
 
 static int addr_change(struct nl_sock *sk, int ifindex, const char *ip, bool add,
-		       struct ct_err **err)
+		       bool missing_ok, struct ct_err **err)
 {
 	_cleanup_rtaddr_ struct rtnl_addr *a = rtnl_addr_alloc();
 	_cleanup_nladdr_ struct nl_addr *local = NULL;
@@ -168,7 +168,7 @@ static int addr_change(struct nl_sock *sk, int ifindex, const char *ip, bool add
 	if (!r)
 		r = add ? rtnl_addr_add(sk, a, NLM_F_CREATE | NLM_F_EXCL) : rtnl_addr_delete(sk, a, 0);
 	if (r < 0 && !add && (r == -NLE_NOADDR || r == -NLE_OBJ_NOTFOUND))
-		return 0;
+		return missing_ok ? 0 : err_set(err, VZ_BADIP, 0, "no address %s on " CT_IFNAME, ip);
 	if (r < 0)
 		return err_set(err, VZ_CANT_ADDIP, nle_errno(r), "%s address %s on " CT_IFNAME,
 			       add ? "add" : "delete", ip);
@@ -258,7 +258,7 @@ int net_start(unsigned int ctid, pid_t pid, char *const *ips, struct ct_err **er
 	    link_index(ct, CT_IFNAME, &ct_idx, err) < 0)
 		return -1;
 	for (char *const *ip = ips; ip && *ip; ip++)
-		if (addr_change(ct, ct_idx, *ip, true, err) < 0 ||
+		if (addr_change(ct, ct_idx, *ip, true, false, err) < 0 ||
 		    route_change(host, host_idx, *ip, 32, true, err) < 0)
 			return -1;
 	if (ips && *ips && route_change(ct, ct_idx, "0.0.0.0/0", 0, true, err) < 0)
@@ -286,7 +286,8 @@ int net_stop(unsigned int ctid, struct ct_err **err)
 	return 0;
 }
 
-static int ip_change(unsigned int ctid, pid_t pid, const char *ip, bool add, struct ct_err **err)
+static int ip_change(unsigned int ctid, pid_t pid, const char *ip, bool add, bool missing_ok,
+		     struct ct_err **err)
 {
 	_cleanup_nl_sock_ struct nl_sock *host = NULL, *ct = NULL;
 	char ifname[IFNAMSIZ];
@@ -298,19 +299,20 @@ static int ip_change(unsigned int ctid, pid_t pid, const char *ip, bool add, str
 	    link_index(ct, CT_IFNAME, &ct_idx, err) < 0)
 		return -1;
 	if (add)
-		return addr_change(ct, ct_idx, ip, true, err) < 0 ||
+		return addr_change(ct, ct_idx, ip, true, false, err) < 0 ||
 		       route_change(host, host_idx, ip, 32, true, err) < 0 ||
 		       route_change(ct, ct_idx, "0.0.0.0/0", 0, true, err) < 0 ? -1 : 0;
-	return addr_change(ct, ct_idx, ip, false, err) < 0 ||
+	return addr_change(ct, ct_idx, ip, false, missing_ok, err) < 0 ||
 	       route_change(host, host_idx, ip, 32, false, err) < 0 ? -1 : 0;
 }
 
 int net_ip_add(unsigned int ctid, pid_t pid, const char *ip, struct ct_err **err)
 {
-	return ip_change(ctid, pid, ip, true, err);
+	return ip_change(ctid, pid, ip, true, false, err);
 }
 
-int net_ip_del(unsigned int ctid, pid_t pid, const char *ip, struct ct_err **err)
+int net_ip_del(unsigned int ctid, pid_t pid, const char *ip, bool missing_ok,
+	       struct ct_err **err)
 {
-	return ip_change(ctid, pid, ip, false, err);
+	return ip_change(ctid, pid, ip, false, missing_ok, err);
 }

@@ -26,6 +26,8 @@ int net_start(unsigned int ctid, pid_t pid, char *const *ips, struct ct_err **er
 int net_stop(unsigned int ctid, struct ct_err **err);
 /* Live change on a running container whose init is pid. */
 int net_ip_add(unsigned int ctid, pid_t pid, const char *ip, struct ct_err **err);
-int net_ip_del(unsigned int ctid, pid_t pid, const char *ip, struct ct_err **err);
+/* Deleting an address the container lacks fails with VZ_BADIP unless missing_ok. */
+int net_ip_del(unsigned int ctid, pid_t pid, const char *ip, bool missing_ok,
+	       struct ct_err **err);
 
 #endif

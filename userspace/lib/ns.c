@@ -69,7 +69,8 @@ child_fail(int fd, int errnum, const char *fmt, ...)
 static pid_t clone3_into(int cgroup_fd, unsigned long long flags, int *pidfd)
 {
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.flags = flags | (pidfd ? CLONE_PIDFD : 0) |
+			 (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (unsigned long long)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 		.cgroup = cgroup_fd >= 0 ? (unsigned long long)cgroup_fd : 0,
@@ -107,7 +108,7 @@ static void xmount(int errfd, const char *src, const char *dst, const char *type
 		   unsigned long flags, const char *data)
 {
 	if (mount(src, dst, type, flags, data) < 0)
-		child_fail(errfd, errno, "mount %s on %s", type ? type : src, dst);
+		child_fail(errfd, errno, "mount %s on %s", type ? type : src ? src : "(flags)", dst);
 }
 
 static void xmkdir(int errfd, const char *path, mode_t mode)
@@ -145,21 +146,25 @@ static void bind_root(const struct ns_spawn *s, int errfd)
 		child_fail(errfd, errno, "chdir %s", r);
 }
 
-/* Mount the container's pseudo filesystems below the cwd, as its root user. */
-static void setup_mounts(const struct ns_spawn *s, int errfd)
+/*
+ * /dev below the cwd: a small tmpfs holding the host's harmless nodes (bind
+ * mounts: a user namespace cannot mknod), a pts and a shm directory, the
+ * usual symlinks.  owner is the container's root as the mounter's user
+ * namespace names it (0 inside it, the host uid base outside).
+ */
+static void setup_dev(int errfd, uid_t owner)
 {
 	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
-	const char *r = s->root_dir;
+	static const char *const links[][2] = {
+		{ "pts/ptmx", "dev/ptmx" }, { "/proc/self/fd", "dev/fd" },
+		{ "/proc/self/fd/0", "dev/stdin" }, { "/proc/self/fd/1", "dev/stdout" },
+		{ "/proc/self/fd/2", "dev/stderr" },
+	};
+	char opts[64];
 
-	xmkdir(errfd, "proc", 0555);
-	xmount(errfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	xmkdir(errfd, "sys", 0555);
-	xmount(errfd, "sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	xmount(errfd, "cgroup2", "sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-	       NULL);
-
+	snprintf(opts, sizeof(opts), "mode=755,size=1m,uid=%u,gid=%u", owner, owner);
 	xmkdir(errfd, "dev", 0755);
-	xmount(errfd, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=1m");
+	xmount(errfd, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, opts);
 	for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
 		char host[64], ct[64];
 		int fd;
@@ -168,21 +173,38 @@ static void setup_mounts(const struct ns_spawn *s, int errfd)
 		snprintf(ct, sizeof(ct), "dev/%s", devs[i]);
 		fd = open(ct, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd < 0)
-			child_fail(errfd, errno, "create %s/%s", r, ct);
+			child_fail(errfd, errno, "create %s", ct);
 		close(fd);
 		xmount(errfd, host, ct, NULL, MS_BIND, NULL);
 	}
 	xmkdir(errfd, "dev/pts", 0755);
+	xmkdir(errfd, "dev/shm", 01777);
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlink(links[i][0], links[i][1]) < 0 ||
+		    lchown(links[i][1], owner, owner) < 0)
+			child_fail(errfd, errno, "symlink %s", links[i][1]);
+	if (lchown("dev/pts", owner, owner) < 0 || lchown("dev/shm", owner, owner) < 0)
+		child_fail(errfd, errno, "chown dev/pts and dev/shm");
+}
+
+/*
+ * Mount the container's pseudo filesystems below the cwd, as its root user
+ * in its namespaces: proc of its pid namespace, sysfs of its netns (read
+ * only), cgroup2 of its cgroup namespace, its own devpts instance.
+ */
+static void setup_mounts(int errfd, bool dev_ready)
+{
+	xmkdir(errfd, "proc", 0555);
+	xmount(errfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	xmkdir(errfd, "sys", 0555);
+	xmount(errfd, "sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	xmount(errfd, "cgroup2", "sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	       NULL);
+	if (!dev_ready)
+		setup_dev(errfd, 0);
 	xmount(errfd, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 	       "newinstance,ptmxmode=0666,mode=0620,gid=5");
-	if (symlink("pts/ptmx", "dev/ptmx") < 0 || symlink("/proc/self/fd", "dev/fd") < 0 ||
-	    symlink("/proc/self/fd/0", "dev/stdin") < 0 ||
-	    symlink("/proc/self/fd/1", "dev/stdout") < 0 ||
-	    symlink("/proc/self/fd/2", "dev/stderr") < 0)
-		child_fail(errfd, errno, "symlink in %s/dev", r);
-	xmkdir(errfd, "dev/shm", 01777);
 	xmount(errfd, "tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-
 	xmkdir(errfd, "run", 0755);
 	xmount(errfd, "tmpfs", "run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755");
 	xmkdir(errfd, "tmp", 01777);
@@ -190,26 +212,59 @@ static void setup_mounts(const struct ns_spawn *s, int errfd)
 }
 
 /*
- * Make root_dir (our cwd) the root.  pivot_root(".", ".") stacks the old
- * root under the new one, which the lazy unmount then drops.  The initramfs
- * (rootfs) cannot be pivoted away from (EINVAL): there the container root
- * is moved over "/" as switch_root does, so ".." from it still lands on it.
+ * Make root_dir (our cwd) the root: pivot_root(".", ".") stacks the old root
+ * under the new one, which the lazy unmount then drops.  The old root was
+ * locked to its parent (it came from the host's mount namespace into the
+ * container's user namespace); pivot_root hands that lock to the new root,
+ * so container root cannot unmount its "/".
  */
 static void enter_root(int errfd)
 {
-	if (syscall(SYS_pivot_root, ".", ".") == 0) {
-		if (umount2(".", MNT_DETACH) < 0)
-			child_fail(errfd, errno, "detach the host root");
-	} else if (errno == EINVAL) {
-		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-			child_fail(errfd, errno, "move the container root over /");
-		if (chroot(".") < 0)
-			child_fail(errfd, errno, "chroot to the container root");
-	} else {
-		child_fail(errfd, errno, "pivot_root");
-	}
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		child_fail(errfd, errno, "pivot_root to the container root");
+	if (umount2(".", MNT_DETACH) < 0)
+		child_fail(errfd, errno, "detach the host root");
 	if (chdir("/") < 0)
 		child_fail(errfd, errno, "chdir /");
+}
+
+/*
+ * pivot_root(2) cannot leave the initramfs (rootfs has no parent mount), so
+ * a host running from it gets the root prepared in a helper that stays in
+ * the host's user namespace: it moves the container root over "/" and
+ * chroots there, as switch_root does.  The init's mount namespace is then
+ * copied from the helper's into the container's user namespace, which locks
+ * every mount to its parent: container root cannot unmount "/" to uncover
+ * the host's files, and ".." at its root leads back to it.  /dev is made
+ * here too, while the host's device nodes are still in reach.
+ */
+static void prepare_moved_root(const struct ns_spawn *s, int errfd)
+{
+	bind_root(s, errfd);
+	setup_dev(errfd, s->idbase);
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		child_fail(errfd, errno, "move the container root over /");
+	if (chroot(".") < 0 || chdir("/") < 0)
+		child_fail(errfd, errno, "chroot to the container root");
+}
+
+/* Is "/" the initramfs itself, with nothing mounted over it? */
+static bool host_root_is_rootfs(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	bool rootfs = false;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[256], *sep = strstr(line, " - ");
+		char type[64];
+
+		if (!sep || sscanf(line, "%*d %*d %*s %*s %255s", mnt) != 1 || strcmp(mnt, "/"))
+			continue;
+		if (sscanf(sep + 3, "%63s", type) == 1)
+			rootfs = !strcmp(type, "rootfs");	/* the last "/" is the top one */
+	}
+	return rootfs;
 }
 
 /*
@@ -245,7 +300,7 @@ static void set_hostname(const char *configured, int errfd)
 }
 
 static void __attribute__((noreturn))
-spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns)
+spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns, bool root_ready)
 {
 	char *const envp[] = { "container=ctlvz", "HOME=/",
 			       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -259,13 +314,15 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns)
 		_exit(1);
 	close(syncfd);
 
-	bind_root(s, errfd);
+	if (!root_ready)
+		bind_root(s, errfd);
 	if (become_root() < 0)
 		child_fail(errfd, errno, "switch to the container's root user");
 	if (need_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(errfd, errno, "unshare the cgroup namespace");
-	setup_mounts(s, errfd);
-	enter_root(errfd);
+	setup_mounts(errfd, root_ready);
+	if (!root_ready)
+		enter_root(errfd);
 	set_hostname(s->hostname, errfd);
 
 	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -328,62 +385,141 @@ static void kill_and_reap(pid_t pid)
 		;
 }
 
+#define INIT_NS_FLAGS (CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | \
+		       CLONE_NEWIPC | CLONE_NEWNET)
+
+/* The usual way: init straight from ctlvz, into its cgroup. */
+static pid_t clone_init(const struct ns_spawn *s, int sync_r, int sync_w, int err_r, int err_w,
+			bool *procs_fallback, struct ct_err **err)
+{
+	pid_t pid = clone3_into(s->cgroup_fd, INIT_NS_FLAGS | CLONE_NEWCGROUP, NULL);
+
+	if (pid < 0 && clone3_unsupported(errno)) {
+		*procs_fallback = true;
+		pid = clone3_into(-1, INIT_NS_FLAGS, NULL);
+	}
+	if (pid < 0)
+		return err_set(err, VZ_ENVCREATE_ERROR, errno, "clone the init into new namespaces");
+	if (pid == 0) {
+		close(sync_w);
+		close(err_r);
+		spawn_child(s, sync_r, err_w, *procs_fallback, false);
+	}
+	return pid;
+}
+
+/* On an initramfs root: init cloned by a helper that prepared its root (see above). */
+static pid_t clone_init_via_helper(const struct ns_spawn *s, int sync_r, int sync_w, int err_r,
+				   int *err_wp, struct ct_err **err)
+{
+	_cleanup_close_ int info_r = -1, info_w = -1;
+	int infop[2], status;
+	bool in_cgroup = true;
+	int err_w = *err_wp;
+	pid_t helper, pid;
+	ssize_t n;
+
+	if (pipe2(infop, O_CLOEXEC) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
+	info_r = infop[0], info_w = infop[1];
+	helper = clone3_into(s->cgroup_fd, CLONE_NEWNS, NULL);
+	if (helper < 0 && clone3_unsupported(errno)) {
+		in_cgroup = false;
+		helper = clone3_into(-1, CLONE_NEWNS, NULL);
+	}
+	if (helper < 0)
+		return err_set(err, VZ_ENVCREATE_ERROR, errno, "clone the root helper");
+	if (helper == 0) {
+		close(sync_w);
+		close(err_r);
+		close(info_r);
+		if (!in_cgroup) {
+			_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", s->cgroup_path);
+			int r = write_file(procs, "0");
+
+			if (r < 0)
+				child_fail(err_w, -r, "write %s", procs);
+		}
+		prepare_moved_root(s, err_w);
+		/* CLONE_PARENT: the init is ctlvz's child, as in the usual way. */
+		pid = clone3_into(-1, CLONE_PARENT | INIT_NS_FLAGS | CLONE_NEWCGROUP, NULL);
+		if (pid < 0)
+			child_fail(err_w, errno, "clone the init into new namespaces");
+		if (pid == 0) {
+			close(info_w);
+			spawn_child(s, sync_r, err_w, false, true);
+		}
+		_exit(write(info_w, &pid, sizeof(pid)) == sizeof(pid) ? 0 : 1);
+	}
+	close(TAKE_FD(info_w));
+	n = read(info_r, &pid, sizeof(pid));
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != sizeof(pid)) {
+		/* The helper failed and said why on the error pipe. */
+		close(TAKE_FD(*err_wp));
+		if (read_child_error(err_r, err) == 0)
+			err_set(err, VZ_ENVCREATE_ERROR, 0, "the root helper died (status %d)", status);
+		return -1;
+	}
+	return pid;
+}
+
+/* Map ids, join the cgroup if need be, let prepare run, wake init, wait for its exec. */
+static int release_init(struct ns_spawn *s, pid_t pid, bool procs_fallback, int sync_w,
+			int err_r, struct ct_err **err)
+{
+	if (write_id_maps(pid, s->idbase, err) < 0)
+		return -1;
+	if (procs_fallback) {
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", s->cgroup_path);
+		_cleanup_free_ char *num = xasprintf("%d", pid);
+		int r = write_file(procs, num);
+
+		if (r < 0)
+			return err_set(err, VZ_ENVCREATE_ERROR, -r, "write %s", procs);
+	}
+	if (s->prepare && s->prepare(pid, s->prepare_arg, err) < 0)
+		return -1;
+	if (write(sync_w, "g", 1) != 1)
+		return err_set(err, VZ_ENVCREATE_ERROR, errno, "wake the container's init");
+	return read_child_error(err_r, err);
+}
+
 int ns_spawn(struct ns_spawn *s, struct ct_err **err)
 {
-	const unsigned long long nsflags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-		CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
-	_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1, pidfd = -1;
-	int syncp[2], errp[2];
-	bool fallback = false;
+	_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1;
+	int syncp[2], errp[2], pidfd;
+	bool procs_fallback = false;
 	pid_t pid;
 
 	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
 	sync_r = syncp[0], sync_w = syncp[1], err_r = errp[0], err_w = errp[1];
 
-	pid = clone3_into(s->cgroup_fd, nsflags | CLONE_NEWCGROUP, &pidfd);
-	if (pid < 0 && clone3_unsupported(errno)) {
-		fallback = true;
-		pid = clone3_into(-1, nsflags, &pidfd);
-	}
+	if (host_root_is_rootfs())
+		pid = clone_init_via_helper(s, sync_r, sync_w, err_r, &err_w, err);
+	else
+		pid = clone_init(s, sync_r, sync_w, err_r, err_w, &procs_fallback, err);
 	if (pid < 0)
-		return err_set(err, errno == EINVAL || errno == ENOSPC || errno == EPERM ?
-			       VZ_BAD_KERNEL : VZ_ENVCREATE_ERROR, errno,
-			       "clone the init into new namespaces");
-	if (pid == 0) {
-		close(sync_w);
-		close(err_r);
-		spawn_child(s, sync_r, err_w, fallback);
-	}
+		return -1;
+	/* Only the children write errors from here on: EOF means exec'd. */
 	close(TAKE_FD(sync_r));
 	close(TAKE_FD(err_w));
 
-	if (write_id_maps(pid, s->idbase, err) < 0)
-		goto fail;
-	if (fallback) {
-		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", s->cgroup_path);
-		_cleanup_free_ char *num = xasprintf("%d", pid);
-		int r = write_file(procs, num);
-
-		if (r < 0) {
-			err_set(err, VZ_ENVCREATE_ERROR, -r, "write %s", procs);
-			goto fail;
-		}
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {
+		kill_and_reap(pid);
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "pidfd_open of the init");
 	}
-	if (s->prepare && s->prepare(pid, s->prepare_arg, err) < 0)
-		goto fail;
-	if (write(sync_w, "g", 1) != 1) {
-		err_set(err, VZ_ENVCREATE_ERROR, errno, "wake the container's init");
-		goto fail;
+	if (release_init(s, pid, procs_fallback, sync_w, err_r, err) < 0) {
+		close(pidfd);
+		kill_and_reap(pid);
+		return -1;
 	}
-	if (read_child_error(err_r, err) < 0)
-		goto fail;
 	s->pid = pid;
-	s->pidfd = TAKE_FD(pidfd);
+	s->pidfd = pidfd;
 	return 0;
-fail:
-	kill_and_reap(pid);
-	return -1;
 }
 
 /* ---- ns_exec ---- */
