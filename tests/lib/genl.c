@@ -115,9 +115,10 @@ int genl_resolve(int sk, const char *family, const char *grp,
 	*grp_id = 0;
 	genl_for_each_attr(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
 			   nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
-		if (a->nla_type == CTRL_ATTR_FAMILY_ID)
+		if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
 			*id = *(uint16_t *)genl_attr_data(a);
-		if (a->nla_type != CTRL_ATTR_MCAST_GROUPS || !grp)
+		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS ||
+		    !grp)
 			continue;
 		genl_for_each_attr(g, genl_attr_data(a), genl_attr_len(a)) {
 			uint32_t gid = 0;
@@ -150,7 +151,7 @@ static void genl_parse_res(const struct nlattr *nest, struct genl_bc_res *r)
 			memcpy(&v64, genl_attr_data(a), 8);
 		if (genl_attr_len(a) == 4)
 			memcpy(&v32, genl_attr_data(a), 4);
-		switch (a->nla_type) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
 		case VZBC_RES_A_ID: r->id = v32; break;
 		case VZBC_RES_A_FLAGS: r->flags = v32; break;
 		case VZBC_RES_A_HELD: r->held = v64; break;
@@ -172,7 +173,7 @@ int genl_parse_bc(const struct nlmsghdr *nlh, struct genl_bc *bc)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		return -EINVAL;
 	genl_for_each_attr(a, start, nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
-		switch (a->nla_type) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
 		case VZBC_A_CTID:
 			bc->ctid = *(uint32_t *)genl_attr_data(a);
 			break;
@@ -189,7 +190,8 @@ int genl_parse_bc(const struct nlmsghdr *nlh, struct genl_bc *bc)
 		case VZBC_A_RESOURCES:
 			genl_for_each_attr(r, genl_attr_data(a),
 					   genl_attr_len(a)) {
-				if (r->nla_type == VZBC_A_RESOURCE &&
+				if ((r->nla_type & NLA_TYPE_MASK) ==
+				    VZBC_A_RESOURCE &&
 				    bc->nr_res < 16)
 					genl_parse_res(r,
 						       &bc->res[bc->nr_res++]);
