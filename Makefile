@@ -25,7 +25,7 @@ KREL ?= $(notdir $(patsubst %/,%,$(dir $(patsubst %/,%,$(KDIR)))))
 endif
 
 KERNELS ?= 6.1 6.12
-BUILD := $(CURDIR)/build
+BUILD := $(or $(LOWFAT_BUILD),$(CURDIR)/build)
 CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 CHECKPATCH_FILES = $(wildcard kmod/*.[ch]) $(wildcard include/uapi/linux/*.h)
 DESTDIR ?=

@@ -17,6 +17,7 @@ kdir=/lib/modules/$rel/build
 [ -d "$kdir" ] || die "no headers for $rel at $kdir; run scripts/deps.sh"
 
 out=$LOWFAT_BUILD/$rel
+lock_build "$rel"
 src=$out/src
 mkdir -p "$src"
 

@@ -63,6 +63,7 @@ for series in "${kernels[@]}"; do
 		continue
 	fi
 	echo "==== $series: $rel"
+	lock_build "$rel"
 	if ! "$scripts/build-module.sh" "$rel"; then
 		failed=$((failed + 1))
 		summary+=("$series ($rel): module build FAILED, not booted")

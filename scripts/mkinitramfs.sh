@@ -26,6 +26,7 @@ moddir=/lib/modules/$rel
 [ -f "$moddir/modules.dep" ] || die "$moddir/modules.dep missing; is $rel installed?"
 
 out=$LOWFAT_BUILD/$rel
+lock_build "$rel"
 stage=$out/initramfs
 image=$out/initramfs.cpio.gz
 busybox=${BUSYBOX:-/bin/busybox}
@@ -175,7 +176,14 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- pack ---------------------------------------------------------------------
+tmp=$(mktemp "$image.XXXXXX")
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -n -6 > "$image.tmp"
-mv "$image.tmp" "$image"
-log "$image: $(du -h "$image" | cut -f1), modules: ${load_order[*]##*/}"
+	cpio --null -o -H newc --owner=0:0 --quiet) | gzip -n -6 > "$tmp"
+chmod 0644 "$tmp"
+mv "$tmp" "$image"
+names=()
+for path in "${load_order[@]}"; do
+	name=${path##*/}
+	names+=("${name%%.ko*}")
+done
+log "$image: $(du -h "$image" | cut -f1); kernel modules: ${names[*]}"

@@ -30,6 +30,7 @@ rel=$1
 mode=${2:-tests}
 tag=${mode%%:*}
 out=$LOWFAT_BUILD/$rel
+lock_build "$rel"
 kernel=/boot/vmlinuz-$rel
 initrd=$out/initramfs.cpio.gz
 disk=$out/disk.img
