@@ -53,7 +53,10 @@ mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts /dev/pts || fail "mount 
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm || fail "mount /dev/shm"
 mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "mount /tmp"
 mount -t tmpfs -o mode=0755 tmpfs /run || fail "mount /run"
-[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 hostname lowfat
 ip link set lo up 2>/dev/null || fail "ip link set lo up"
 
@@ -272,6 +275,9 @@ shell)
 esac
 
 sync
+# Only emergencies on the console now, so that no kernel message can cut the
+# verdict in two; a late warning still shows in the taint mask.
+echo 1 > /proc/sys/kernel/printk
 echo "LOWFAT-RESULT: passed=$passed failed=$failed"
 echo "LOWFAT-TAINT: $(cat /proc/sys/kernel/tainted)"
 poweroff -f
