@@ -238,21 +238,36 @@ TEST_F(acct, numproc_bind_right_after_reap)
 	EXPECT_EQ(3u, st.maxheld);
 }
 
-/* The same with a beancounter that existed before and is re-created. */
+/*
+ * A beancounter re-created for the same cgroup starts afresh: it counts
+ * what is there and forgets the old peaks.  (Exits are let to land before
+ * the re-create: racing them is numproc_bind_right_after_reap's job.)
+ */
 TEST_F(acct, numproc_destroy_recreate)
 {
-	for (int i = 0; i < 3; i++)
+	struct vzbc_stat st;
+
+	for (int i = 0; i < 5; i++)
 		spawn_sleeper(_metadata, self, self->cgfd);
 	bind(_metadata, self->fd, self->ctid, self->cgfd);
-	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 3);
+	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 5);
+	ASSERT_EQ(0, vzbc_set(self->fd, self->ctid, VZBC_RES_NUMPROC, 7, 8));
 	ASSERT_EQ(0, vzbc_destroy(self->fd, self->ctid));
-	kill_sleepers(self, 1);
-	spawn_sleeper(_metadata, self, self->cgfd);
-	spawn_sleeper(_metadata, self, self->cgfd);
+	kill_sleepers(self, 3);
+	ASSERT_EQ(0, wait_for_value(cg_poll_read,
+				    &(struct cg_file_arg){ self->cg, "pids.current" },
+				    2, SETTLE_MS, NULL));
+	settle_rcu();
+
 	bind(_metadata, self->fd, self->ctid, self->cgfd);
-	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 4);
-	EXPECT_EQ(0u, get_stat(_metadata, self->fd, self->ctid,
-			       VZBC_RES_NUMPROC).failcnt);
+	st = get_stat(_metadata, self->fd, self->ctid, VZBC_RES_NUMPROC);
+	EXPECT_EQ(2u, st.held);
+	EXPECT_EQ(2u, st.maxheld);
+	EXPECT_EQ(2u, st.minheld);
+	EXPECT_EQ(VZBC_UNLIMITED, st.barrier);
+	EXPECT_EQ(VZBC_UNLIMITED, st.limit);
+	spawn_sleeper(_metadata, self, self->cgfd);
+	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 3);
 }
 
 TEST_F(acct, numproc_zombie_counts_until_reaped)
@@ -431,41 +446,72 @@ TEST_F(acct, numproc_migration)
 			       VZBC_RES_NUMPROC).minheld);
 }
 
-TEST_F(acct, numproc_subtree_and_nested_beancounter)
+/*
+ * Tasks anywhere below the bound cgroup count, and a beancounter bound
+ * inside another counts its own subtree while the outer one keeps counting.
+ * Tasks live in leaves only: a cgroup with tasks and a controller enabled
+ * for its children would turn into a thread root.
+ *
+ *   cg/        ctid (outer)
+ *     x/       2 tasks
+ *     a/       ctid + 1 (middle)
+ *       y/     3 tasks
+ *       b/     ctid + 2 (inner), 4 tasks
+ */
+TEST_F(acct, numproc_subtree_and_nested_beancounters)
 {
-	uint32_t inner = self->ctid + 1;
-	char a[CG_PATH_MAX], b[CG_PATH_MAX];
-	int afd, bfd;
+	uint32_t middle = self->ctid + 1, inner = self->ctid + 2;
+	char x[CG_PATH_MAX], a[CG_PATH_MAX], y[CG_PATH_MAX], b[CG_PATH_MAX];
+	int xfd, afd, yfd, bfd;
 
+	ASSERT_EQ(0, cg_create_child(self->cg, "x", x, sizeof(x)));
 	ASSERT_EQ(0, cg_create_child(self->cg, "a", a, sizeof(a)));
+	ASSERT_EQ(0, cg_create_child(a, "y", y, sizeof(y)));
 	ASSERT_EQ(0, cg_create_child(a, "b", b, sizeof(b)));
-	/* pids is threaded: no "no internal processes" rule for it. */
 	ASSERT_EQ(0, cg_write(self->cg, "cgroup.subtree_control", "+pids"));
 	ASSERT_EQ(0, cg_write(a, "cgroup.subtree_control", "+pids"));
+	xfd = cg_open(x);
 	afd = cg_open(a);
+	yfd = cg_open(y);
 	bfd = cg_open(b);
+	ASSERT_LE(0, xfd);
 	ASSERT_LE(0, afd);
+	ASSERT_LE(0, yfd);
 	ASSERT_LE(0, bfd);
 	bind(_metadata, self->fd, self->ctid, self->cgfd);
 
 	for (int i = 0; i < 2; i++)
-		spawn_sleeper(_metadata, self, self->cgfd);
+		spawn_sleeper(_metadata, self, xfd);
 	for (int i = 0; i < 3; i++)
-		spawn_sleeper(_metadata, self, afd);
+		spawn_sleeper(_metadata, self, yfd);
 	for (int i = 0; i < 4; i++)
 		spawn_sleeper(_metadata, self, bfd);
 	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 9);
 
-	/* A beancounter inside another: both count the inner tasks. */
+	bind(_metadata, self->fd, middle, afd);
 	bind(_metadata, self->fd, inner, bfd);
+	expect_numproc(_metadata, self->fd, middle, a, 7);
 	expect_numproc(_metadata, self->fd, inner, b, 4);
 	spawn_sleeper(_metadata, self, bfd);
 	expect_numproc(_metadata, self->fd, inner, b, 5);
+	expect_numproc(_metadata, self->fd, middle, a, 8);
 	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 10);
-	kill_sleepers(self, 5);		/* the ones in b */
+
+	/* Moves inside the outer subtree change only the inner counts. */
+	ASSERT_EQ(0, cg_enter(x, self->kids[self->nr_kids - 1]));
+	expect_numproc(_metadata, self->fd, inner, b, 4);
+	expect_numproc(_metadata, self->fd, middle, a, 7);
+	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 10);
+
+	kill_sleepers(self, 5);		/* x's newcomer and b's four */
 	expect_numproc(_metadata, self->fd, inner, b, 0);
+	expect_numproc(_metadata, self->fd, middle, a, 3);
 	expect_numproc(_metadata, self->fd, self->ctid, self->cg, 5);
+	EXPECT_EQ(5u, get_stat(_metadata, self->fd, self->ctid + 2,
+			       VZBC_RES_NUMPROC).maxheld);
+	close(xfd);
 	close(afd);
+	close(yfd);
 	close(bfd);
 }
 
