@@ -52,8 +52,9 @@ static void vzbc_events_check(struct vzbc_bc *bc)
 			vzbc_announce(bc, VZBC_EVENT_FAILCNT, &st);
 			ev->failcnt[i] = st.failcnt;
 		}
-		if (st.barrier < VZBC_UNLIMITED && ev->held[i] <= st.barrier &&
-		    st.held > st.barrier)
+		/* A barrier of 0 is vzctl's "no barrier" (VSwap). */
+		if (st.barrier && st.barrier < VZBC_UNLIMITED &&
+		    ev->held[i] <= st.barrier && st.held > st.barrier)
 			vzbc_announce(bc, VZBC_EVENT_BARRIER, &st);
 		ev->held[i] = st.held;
 	}
