@@ -72,7 +72,8 @@ static pid_t clone3_into(int cgroup_fd, unsigned long long flags, int *pidfd)
 		.flags = flags | (pidfd ? CLONE_PIDFD : 0) |
 			 (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (unsigned long long)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
+		/* CLONE_PARENT children signal our parent as we would */
+		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
 		.cgroup = cgroup_fd >= 0 ? (unsigned long long)cgroup_fd : 0,
 	};
 
@@ -248,23 +249,29 @@ static void prepare_moved_root(const struct ns_spawn *s, int errfd)
 		child_fail(errfd, errno, "chroot to the container root");
 }
 
-/* Is "/" the initramfs itself, with nothing mounted over it? */
+/*
+ * Is "/" the initramfs itself, with nothing mounted over it?  mountinfo
+ * then has no "/" line at all, or (older kernels) one of type rootfs.
+ */
 static bool host_root_is_rootfs(void)
 {
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
-	bool rootfs = false;
+	bool seen = false, rootfs = false;
 
-	while (f && fgets(line, sizeof(line), f)) {
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
 		char mnt[256], *sep = strstr(line, " - ");
 		char type[64];
 
 		if (!sep || sscanf(line, "%*d %*d %*s %*s %255s", mnt) != 1 || strcmp(mnt, "/"))
 			continue;
+		seen = true;
 		if (sscanf(sep + 3, "%63s", type) == 1)
 			rootfs = !strcmp(type, "rootfs");	/* the last "/" is the top one */
 	}
-	return rootfs;
+	return !seen || rootfs;
 }
 
 /*
@@ -444,7 +451,7 @@ static pid_t clone_init_via_helper(const struct ns_spawn *s, int sync_r, int syn
 		/* CLONE_PARENT: the init is ctlvz's child, as in the usual way. */
 		pid = clone3_into(-1, CLONE_PARENT | INIT_NS_FLAGS | CLONE_NEWCGROUP, NULL);
 		if (pid < 0)
-			child_fail(err_w, errno, "clone the init into new namespaces");
+			child_fail(err_w, errno, "clone the init into new namespaces (from the root helper)");
 		if (pid == 0) {
 			close(info_w);
 			spawn_child(s, sync_r, err_w, false, true);
