@@ -39,6 +39,9 @@ int cmd_ctid(const struct cmd_env *env, int argc, char **argv, unsigned int *cti
 	     struct ct_err **err);
 /* After getopt_long(argc, argv, ...): no positional argument may be left. */
 int cmd_no_extra(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
+/* Prints the library's notices: "ctlvz: MSG" on stderr. */
+void cmd_notice(const char *msg);
+/* Open (and lock) a container, its notices going to cmd_notice(). */
 int cmd_open(const struct cmd_env *env, unsigned int ctid, bool lock, struct ct **ct,
 	     struct ct_err **err);
 

@@ -162,10 +162,16 @@ int cmd_no_extra(const struct cmd_env *env, int argc, char **argv, struct ct_err
 	return 0;
 }
 
+void cmd_notice(const char *msg)
+{
+	fprintf(stderr, "ctlvz: %s\n", msg);
+}
+
 int cmd_open(const struct cmd_env *env, unsigned int ctid, bool lock, struct ct **ct,
 	     struct ct_err **err)
 {
 	if (ct_open(env->paths, ctid, lock, ct, err) < 0)
 		return err_prefix(err, "%s %u", env->name, ctid);
+	(*ct)->notice = cmd_notice;
 	return 0;
 }

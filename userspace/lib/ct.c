@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -138,6 +139,22 @@ void ct_free(struct ct **ctp)
 	free(ct->console_path);
 	free(ct);
 	*ctp = NULL;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+notice(const struct ct *ct, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	if (!ct->notice)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg)
+		ct->notice(msg);
 }
 
 /* ---- run state ---- */
@@ -281,7 +298,7 @@ static int teardown(struct ct *ct, struct ct_err **err)
 
 static int repair(struct ct *ct, struct ct_err **err)
 {
-	fprintf(stderr, "ctlvz: container %u: cleaning up after an interrupted ctlvz\n", ct->ctid);
+	notice(ct, "container %u: cleaning up after an interrupted ctlvz", ct->ctid);
 	if (teardown(ct, err) < 0)
 		return err_prefix(err, "clean up container %u", ct->ctid);
 	return 0;
@@ -534,7 +551,7 @@ int ct_destroy(struct ct *ct, struct ct_err **err)
 	if (r < 0)
 		return err_set(err, VZ_FS_DEL_PRVT, -r, "remove private area %s", ct->private_dir);
 	if (rmdir(ct->root) < 0 && errno != ENOENT)
-		fprintf(stderr, "ctlvz: warning: remove %s: %s\n", ct->root, strerror(errno));
+		notice(ct, "warning: remove %s: %s", ct->root, strerror(errno));
 	if (unlink(gone) < 0 && errno != ENOENT)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", gone);
 	unlink(ct->console_path);
@@ -661,7 +678,7 @@ int ct_start(struct ct *ct, struct ct_err **err)
 	if (do_start(ct, err) == 0)
 		return 0;
 	if (teardown(ct, &cleanup_err) < 0)
-		fprintf(stderr, "ctlvz: start %u: undo: %s\n", ct->ctid, cleanup_err->msg);
+		notice(ct, "start %u: undo: %s", ct->ctid, cleanup_err->msg);
 	return -1;
 }
 
@@ -696,10 +713,10 @@ int ct_stop(struct ct *ct, bool fast, struct ct_err **err)
 			return -1;
 		if (!fast && pidfd_signal(pidfd, stop_signal(st.pid)) == 0 &&
 		    cg_wait_empty(ct->cgroup, ct->paths->stop_timeout * 1000L) < 0)
-			fprintf(stderr, "ctlvz: container %u: still running after %lus; killing it\n",
-				ct->ctid, ct->paths->stop_timeout);
+			notice(ct, "container %u: still running after %lus; killing it",
+			       ct->ctid, ct->paths->stop_timeout);
 	} else {
-		fprintf(stderr, "ctlvz: container %u: init is gone; cleaning up\n", ct->ctid);
+		notice(ct, "container %u: init is gone; cleaning up", ct->ctid);
 	}
 	if (teardown(ct, err) < 0)
 		return err_prefix(err, "stop container %u", ct->ctid);

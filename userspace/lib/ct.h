@@ -23,8 +23,12 @@
 #define CTID_MIN 1U
 #define CTID_MAX 2147483644U	/* as vzctl */
 
+/* Tells the admin about something that is not an error ("killing it"). */
+typedef void (*ct_notice_fn)(const char *msg);
+
 struct ct {
 	unsigned int ctid;
+	ct_notice_fn notice;		/* NULL: stay quiet */
 	const struct ct_paths *paths;
 	char *conf_path;
 	struct kvfile *conf;		/* the loaded CTID.conf, empty if none */
