@@ -287,7 +287,9 @@ static int teardown(struct ct *ct, struct ct_err **err)
 	}
 	if (net_stop(ct->ctid, err) < 0)
 		return -1;
-	if (vzbc_open(&vzfd, err) < 0 || vzbc_destroy(vzfd, ct->ctid, &existed, err) < 0)
+	/* Without the module loaded there is no beancounter to remove. */
+	if (access(VZBC_DEVICE_PATH, F_OK) == 0 &&
+	    (vzbc_open(&vzfd, err) < 0 || vzbc_destroy(vzfd, ct->ctid, &existed, err) < 0))
 		return -1;
 	if (cg_remove(ct->cgroup, err) < 0)
 		return -1;

@@ -15,6 +15,7 @@
 
 extern char **environ;
 
+/* 0, the modprobe's non-zero exit status (> 0), or -errno if it did not run. */
 static int run_modprobe(void)
 {
 	char *argv[] = { "modprobe", "-q", "vzbc", NULL };
@@ -31,7 +32,9 @@ static int run_modprobe(void)
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ENOENT;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
 }
 
 int vzbc_open(int *fdp, struct ct_err **err)
@@ -42,10 +45,13 @@ int vzbc_open(int *fdp, struct ct_err **err)
 		int r = run_modprobe();
 
 		if (r < 0)
+			return err_set(err, VZ_BAD_KERNEL, -r,
+				       "%s is missing and modprobe could not be run: this kernel has "
+				       "no vzbc support; install vzbc.ko", VZBC_DEVICE_PATH);
+		if (r > 0)
 			return err_set(err, VZ_BAD_KERNEL, 0,
-				       "%s is missing and \"modprobe vzbc\" failed (%s): "
-				       "this kernel has no vzbc support; build and install vzbc.ko",
-				       VZBC_DEVICE_PATH, strerror(-r));
+				       "%s is missing and \"modprobe vzbc\" failed (status %d): this "
+				       "kernel has no vzbc support; install vzbc.ko", VZBC_DEVICE_PATH, r);
 		fd = open(VZBC_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	}
 	if (fd < 0)
