@@ -54,7 +54,7 @@
 #define NL_DYNAMIC	4	/* netlink: ids 8..11 come and go */
 #define NL_ABSENT	40	/* netlink: ids 40..63 never exist */
 #define MAX_FAILS	6
-#define SETTLE_MS	10000	/* RCU frees, exits in flight */
+#define SETTLE_MS	30000	/* RCU frees, exits in flight; the host may be busy */
 #define STUCK_S		60	/* past the deadline: a worker is stuck */
 
 /*
