@@ -13,6 +13,9 @@
 #   lowfat.run=cmd:BASE64  sh -c "$(echo BASE64 | base64 -d)"
 #   lowfat.tests=a,b       only these test binaries (names, without path)
 #   lowfat.test_timeout=S  seconds per test binary (default 300)
+#   lowfat.env=K=V,K2=V2   export K=V and K2=V2 to the tests and the demo
+#                          (names [A-Za-z_][A-Za-z0-9_]*, values without
+#                          spaces or commas; e.g. VZBC_FUZZ_SECONDS=120)
 #
 # Its verdict is one console line, "LOWFAT-RESULT: passed=N failed=M", then
 # "LOWFAT-TAINT: <kernel taint mask>", then it powers the VM off.
@@ -123,6 +126,7 @@ export LOWFAT_TEMPLATES
 mode=tests
 only=
 timeout_s=300
+envlist=
 read -r cmdline < /proc/cmdline
 set -f
 for arg in $cmdline; do
@@ -130,8 +134,25 @@ for arg in $cmdline; do
 	lowfat.run=*)          mode=${arg#lowfat.run=} ;;
 	lowfat.tests=*)        only=${arg#lowfat.tests=} ;;
 	lowfat.test_timeout=*) timeout_s=${arg#lowfat.test_timeout=} ;;
+	lowfat.env=*)          envlist=$envlist,${arg#lowfat.env=} ;;
 	esac
 done
+# The kernel keeps dotted parameters from init's environment, so tests get
+# theirs this way (scripts/stress.sh passes durations).
+IFS=,
+for kv in $envlist; do
+	[ -n "$kv" ] || continue
+	key=${kv%%=*}
+	case $key in
+	"$kv" | '' | [!A-Za-z_]* | *[!A-Za-z0-9_]*)
+		fail "lowfat.env: '$kv' is not NAME=VALUE"
+		continue
+		;;
+	esac
+	export "$key=${kv#*=}"
+	say "env: $key=${kv#*=}"
+done
+unset IFS
 set +f
 LOWFAT_MODE=${mode%%:*}
 export LOWFAT_MODE
