@@ -466,6 +466,8 @@ TEST_F(bc, set_errors)
 		EXPECT_EQ(EINVAL, errno) TH_LOG("flags %#x", flags);
 	}
 	EXPECT_EQ(-ENOENT, vzbc_set(fd, self->ctid + 1, VZBC_RES_NUMPROC, 1, 2));
+	EXPECT_EQ(-EINVAL, vzbc_set(fd, 0, VZBC_RES_NUMPROC, 1, 2));
+	EXPECT_EQ(-EINVAL, vzbc_set(fd, VZBC_CTID_MAX + 1, VZBC_RES_NUMPROC, 1, 2));
 
 	/* Nothing above changed anything. */
 	for (unsigned int i = 0; i < VZBC_NR_RES; i++)
@@ -583,6 +585,11 @@ TEST_F(bc, get_errors)
 
 	nr = VZBC_NR_RES;
 	EXPECT_EQ(-ENOENT, vzbc_get(self->fd, self->ctid + 1, st, &nr));
+	/* Ids out of range are invalid, not unknown (vzbc-api.rst). */
+	nr = VZBC_NR_RES;
+	EXPECT_EQ(-EINVAL, vzbc_get(self->fd, 0, st, &nr));
+	nr = VZBC_NR_RES;
+	EXPECT_EQ(-EINVAL, vzbc_get(self->fd, VZBC_CTID_MAX + 1, st, &nr));
 
 	for (uint32_t flags = 1; flags; flags <<= 1) {
 		struct vzbc_get g = {
@@ -708,6 +715,12 @@ TEST_F(bc, list_edges)
 	EXPECT_EQ(-EFAULT, vzbc_list(self->fd, self->ctid, NULL, &nr, &next));
 	nr = ARRAY_SIZE(ids);
 	EXPECT_EQ(-EFAULT, vzbc_list(self->fd, self->ctid, hole, &nr, &next));
+
+	/* A start past the last id is invalid; 0 acts as 1. */
+	nr = ARRAY_SIZE(ids);
+	EXPECT_EQ(-EINVAL, vzbc_list(self->fd, VZBC_CTID_MAX + 1, ids, &nr, &next));
+	nr = ARRAY_SIZE(ids);
+	EXPECT_EQ(-EINVAL, vzbc_list(self->fd, UINT32_MAX, ids, &nr, &next));
 
 	/* A huge capacity only writes what exists. */
 	big = calloc(1 << 16, sizeof(*big));
