@@ -165,20 +165,19 @@ static void vzbc_tp_lookup(struct tracepoint *tp, void *priv)
 }
 
 /*
- * Counts what is in @bc's subtree already.  Forks that race with the
- * count, before the beancounter is published, are not seen: bind a cgroup
- * before tasks enter it (Documentation/vzbc-accounting.rst).
+ * Counts what is in @bc's subtree already; the caller holds
+ * rcu_read_lock() and publishes @bc before dropping it.  Forks that race
+ * with the count may be missed or counted twice: bind a cgroup before
+ * tasks enter it (Documentation/vzbc-accounting.rst).
  */
 void vzbc_acct_tasks_bind(struct vzbc_bc *bc)
 {
 	struct task_struct *g, *t;
 	s64 n = 0;
 
-	rcu_read_lock();
 	for_each_process_thread(g, t)
 		if (cgroup_is_descendant(task_dfl_cgroup(t), bc->cgrp))
 			n++;
-	rcu_read_unlock();
 	atomic64_set(&bc->tasks.held, n);
 	atomic64_set(&bc->tasks.maxheld, n);
 	atomic64_set(&bc->tasks.minheld, n);

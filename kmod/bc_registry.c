@@ -230,19 +230,29 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	rcu_read_unlock();
 	if (err)
 		goto out_unlock;
+	/* Everything a reader or the tick may look at, before they can. */
+	vzbc_acct_mem_bind(bc);
+	vzbc_acct_io_bind(bc);
+	vzbc_events_bind(bc);
 	err = xa_insert(&vzbc_bcs, ctid, bc, GFP_KERNEL);
 	if (err)
 		goto out_unlock;
 	err = vzbc_proc_bc_add(bc);
 	if (err)
 		goto out_erase;
-	/* Count what is there before the probes see the beancounter. */
+	/*
+	 * Tasks reaped before now are gone from the task list but not yet
+	 * freed: let their sched_process_free run before the beancounter can
+	 * see it, so that it never subtracts a task it did not count.  Then
+	 * count and publish in one RCU read-side section: a task reaped from
+	 * here on is freed only after the beancounter is published.
+	 */
+	rcu_barrier();
+	rcu_read_lock();
 	vzbc_acct_tasks_bind(bc);
-	vzbc_acct_mem_bind(bc);
-	vzbc_acct_io_bind(bc);
-	vzbc_events_bind(bc);
 	hash_add_rcu(vzbc_cg_hash, &bc->cg_node, (unsigned long)cgrp);
 	atomic_long_inc(&vzbc_nr_bcs);
+	rcu_read_unlock();
 	kref_get(&bc->ref);	/* the registry's */
 	mutex_unlock(&vzbc_registry_mutex);
 	return bc;
