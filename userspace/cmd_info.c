@@ -2,10 +2,14 @@
 /* ctlvz status / list */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
 
+#include <linux/vzbc.h>
+
+#include "bcnl.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -114,6 +118,21 @@ static int list_ctids(const struct ct_paths *p, unsigned int **out, size_t *n,
 	return 0;
 }
 
+/* numproc held of @ctid's beancounter; the cgroup's count without one. */
+static char *nproc_of(const struct bc_info *bcs, size_t nr, unsigned int ctid, long cg_nproc)
+{
+	for (size_t i = 0; i < nr; i++) {
+		const struct bc_res *r;
+
+		if (bcs[i].ctid != ctid)
+			continue;
+		r = bc_info_res(&bcs[i], VZBC_RES_NUMPROC);
+		if (r && (r->flags & VZBC_STAT_ACCOUNTED))
+			return xasprintf("%" PRIu64, r->held);
+	}
+	return cg_nproc >= 0 ? xasprintf("%ld", cg_nproc) : xstrdup("-");
+}
+
 static void print_value(enum field f, const char *v, bool json, bool last)
 {
 	if (json) {
@@ -153,6 +172,9 @@ int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 	size_t nsel = ARRAY_SIZE(fields), n, shown = 0;
 	bool all = false, json = false, header = true;
 	_cleanup_free_ unsigned int *ids = NULL;
+	_cleanup_free_ struct bc_info *bcs = NULL;
+	_cleanup_err_ struct ct_err *dump_err = NULL;
+	size_t nr_bcs = 0;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+ao:jH", opts, NULL)) != -1) {
@@ -176,6 +198,9 @@ int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 	}
 	if (cmd_no_extra(env, argc, argv, err) < 0 || list_ctids(env->paths, &ids, &n, err) < 0)
 		return -1;
+	/* NPROC is the beancounter's numproc, from one netlink dump. */
+	if (bcnl_dump(&bcs, &nr_bcs, &dump_err) < 0)
+		nr_bcs = 0;
 
 	if (json)
 		printf("[");
@@ -207,7 +232,8 @@ int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 				v = xasprintf("%u", ids[k]);
 				break;
 			case F_NPROC:
-				v = st.running && st.nproc >= 0 ? xasprintf("%ld", st.nproc) : xstrdup("-");
+				v = st.running ? nproc_of(bcs, nr_bcs, ids[k], st.nproc) :
+						 xstrdup("-");
 				break;
 			case F_STATUS:
 				v = xstrdup(st.running ? "running" : st.stale ? "stale" : "stopped");

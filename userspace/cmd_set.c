@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctlvz set CTID [--hostname H] [--ipadd A] [--ipdel A|all] [--save]
+ * ctlvz set CTID [--hostname H] [--ipadd A] [--ipdel A|all]
+ *                 [--numproc B[:L]] [--physpages B[:L]] [--swappages B[:L]]
+ *                 [--ram X] [--swap Y] [--iolimit R] [--iopslimit N]
+ *                 [--iodevice DEV]... [--cpulimit PCT] [--cpus N]
+ *                 [--cpuunits N] [--save]
  *
  * Options are rows of a table: a name and a parser that checks the value
  * and records it in struct ct_set.  New settings (the resource limits of
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "limits.h"
 #include "net.h"
 #include "util.h"
 
@@ -18,6 +23,7 @@ struct set_args {
 	struct ct_set set;
 	char **ipadd;
 	char **ipdel;
+	struct ct_limits limits;
 };
 
 static int opt_hostname(struct set_args *a, const char *v, struct ct_err **err)
@@ -48,6 +54,42 @@ static int opt_ipdel(struct set_args *a, const char *v, struct ct_err **err)
 	return 0;
 }
 
+#define LIMIT_OPT(fn, id)							\
+static int fn(struct set_args *a, const char *v, struct ct_err **err)		\
+{										\
+	return lim_parse(&a->limits, id, v, err);				\
+}
+LIMIT_OPT(opt_numproc, LIM_NUMPROC)
+LIMIT_OPT(opt_physpages, LIM_PHYSPAGES)
+LIMIT_OPT(opt_swappages, LIM_SWAPPAGES)
+LIMIT_OPT(opt_iolimit, LIM_IOLIMIT)
+LIMIT_OPT(opt_iopslimit, LIM_IOPSLIMIT)
+LIMIT_OPT(opt_cpulimit, LIM_CPULIMIT)
+LIMIT_OPT(opt_cpus, LIM_CPUS)
+LIMIT_OPT(opt_cpuunits, LIM_CPUUNITS)
+#undef LIMIT_OPT
+
+static int opt_ram(struct set_args *a, const char *v, struct ct_err **err)
+{
+	return lim_parse_shorthand(&a->limits, "ram", v, err);
+}
+
+static int opt_swap(struct set_args *a, const char *v, struct ct_err **err)
+{
+	return lim_parse_shorthand(&a->limits, "swap", v, err);
+}
+
+static int opt_iodevice(struct set_args *a, const char *v, struct ct_err **err)
+{
+	if (!*v || strchr(v, ' ') || !kv_value_ok(v))
+		return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
+			       "invalid device \"%s\"", v);
+	if (!a->limits.iodevices)
+		a->limits.iodevices = xzalloc(sizeof(char *));
+	a->limits.iodevices = strv_push(a->limits.iodevices, v);
+	return 0;
+}
+
 static int opt_save(struct set_args *a, const char *v, struct ct_err **err)
 {
 	(void)v;
@@ -64,6 +106,17 @@ static const struct set_opt {
 	{ "hostname", true, opt_hostname },
 	{ "ipadd", true, opt_ipadd },
 	{ "ipdel", true, opt_ipdel },
+	{ "numproc", true, opt_numproc },
+	{ "physpages", true, opt_physpages },
+	{ "swappages", true, opt_swappages },
+	{ "ram", true, opt_ram },
+	{ "swap", true, opt_swap },
+	{ "iolimit", true, opt_iolimit },
+	{ "iopslimit", true, opt_iopslimit },
+	{ "iodevice", true, opt_iodevice },
+	{ "cpulimit", true, opt_cpulimit },
+	{ "cpus", true, opt_cpus },
+	{ "cpuunits", true, opt_cpuunits },
 	{ "save", false, opt_save },
 };
 
@@ -71,6 +124,7 @@ static void set_args_free(struct set_args *a)
 {
 	strv_free(a->ipadd);
 	strv_free(a->ipdel);
+	lim_free(&a->limits);
 }
 
 int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **err)
@@ -110,6 +164,8 @@ int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **er
 	a.set.nr_ipadd = strv_len(a.ipadd);
 	a.set.ipdel = a.ipdel;
 	a.set.nr_ipdel = strv_len(a.ipdel);
+	if (lim_any(&a.limits))
+		a.set.limits = &a.limits;
 	if (cmd_open(env, ctid, true, &ct, err) < 0)
 		return -1;
 	if (ct_set(ct, &a.set, err) < 0)

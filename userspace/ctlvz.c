@@ -27,6 +27,7 @@ static const struct {
 	{ "exec", cmd_exec },
 	{ "enter", cmd_enter },
 	{ "set", cmd_set },
+	{ "monitor", cmd_monitor },
 };
 
 static void usage(FILE *f)
@@ -44,6 +45,12 @@ static void usage(FILE *f)
 	      "  exec CTID CMD [ARG]...         run CMD inside, exit with its status\n"
 	      "  enter CTID                     interactive shell on a new pty\n"
 	      "  set CTID [--hostname H] [--ipadd A[/P]]... [--ipdel A[/P]|all]... [--save]\n"
+	      "           [--numproc B[:L]] [--physpages B[:L]] [--swappages B[:L]]\n"
+	      "           [--ram SIZE] [--swap SIZE] [--iolimit RATE] [--iopslimit N]\n"
+	      "           [--iodevice DEV]... [--cpulimit PCT] [--cpus N] [--cpuunits N]\n"
+	      "           B/L: numbers, pages or sizes with K/M/G/T, or \"unlimited\";\n"
+	      "           --iolimit without a suffix is MB/s; 0 means no limit\n"
+	      "  monitor [CTID] [-j] [-n N]       print beancounter events as they happen\n"
 	      "\n"
 	      "CTID is 1..2147483644.  Paths come from /etc/ctlvz/ctlvz.conf\n"
 	      "($CTLVZ_CONF overrides); see ctlvz(8).\n"

@@ -599,13 +599,15 @@ static int do_start(struct ct *ct, struct ct_err **err)
 {
 	_cleanup_close_ int vzfd = -1, cgfd = -1, console = -1;
 	_cleanup_strv_ char **ips = ct_ips(ct);
+	_cleanup_(lim_free) struct ct_limits limits = { 0 };
 	const char *init = kv_get(ct->conf, "INIT");
 	struct start_ctx ctx = { .ct = ct };
 	struct ns_spawn s = { 0 };
 	struct pollfd pfd;
 	int r;
 
-	if (get_idbase(ct, &ctx.base, err) < 0)
+	if (get_idbase(ct, &ctx.base, err) < 0 ||
+	    lim_load(&limits, ct->conf, err) < 0)
 		return -1;
 	for (char **ip = ips; *ip; ip++) {
 		_cleanup_free_ char *canon = NULL;
@@ -624,6 +626,9 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	    cg_create(ct->cgroup, &cgfd, err) < 0 ||
 	    vzbc_create(vzfd, ct->ctid, cgfd, err) < 0)
 		return -1;
+	/* The saved limits hold before the container's first task exists. */
+	if (lim_apply(&limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
+		return err_prefix(err, "apply the limits of %s", ct->conf_path);
 
 	console = open(ct->console_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (console < 0)
@@ -817,6 +822,14 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 			return err_set(err, VZ_BADIP, 0, "container %u has address %s already",
 				       ct->ctid, s->ipadd[i]);
 
+	if (running && s->limits) {
+		_cleanup_close_ int vzfd = -1;
+
+		/* All or nothing, so first: nothing else has changed yet. */
+		if (vzbc_open(&vzfd, err) < 0 ||
+		    lim_apply(s->limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
+			return err_prefix(err, "container %u", ct->ctid);
+	}
 	if (running) {
 		if (s->hostname && ns_run(pidfd, write_hostname, (void *)s->hostname, err) < 0)
 			return err_prefix(err, "set hostname of container %u", ct->ctid);
@@ -854,6 +867,8 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 		ips = strv_push(ips, s->ipadd[i]);
 	if (s->hostname)
 		kv_set(ct->conf, "HOSTNAME", s->hostname);
+	if (s->limits)
+		lim_store(s->limits, ct->conf);
 	if (s->nr_ipadd || s->nr_ipdel) {
 		_cleanup_free_ char *joined = strv_join(ips);
 

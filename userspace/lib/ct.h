@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "err.h"
+#include "limits.h"
 
 #define CTID_MIN 1U
 #define CTID_MAX 2147483644U	/* as vzctl */
@@ -82,6 +83,7 @@ struct ct_set {
 	size_t nr_ipadd;
 	char **ipdel;		/* canonical, or "all" */
 	size_t nr_ipdel;
+	const struct ct_limits *limits;	/* NULL: none given */
 	bool save;
 };
 int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err);

@@ -64,11 +64,10 @@ const char *lim_key(enum lim_id id)
 	return lim_descs[id].key;
 }
 
-static int bad(struct ct_err **err, const char *opt, const char *text,
-	       const char *why)
+static int bad(struct ct_err **err, const char *text, const char *why)
 {
 	return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
-		       "invalid --%s value \"%s\": %s", opt, text, why);
+		       "invalid value \"%s\": %s", text, why);
 }
 
 /* Digits only, no sign or blanks; -ERANGE past UINT64_MAX. */
@@ -105,7 +104,7 @@ static uint64_t suffix_mult(char c)
 static int parse_one(const struct lim_desc *d, const char *s, size_t len,
 		     uint64_t *out, const char **why)
 {
-	uint64_t v, mult = 1;
+	uint64_t v = 0, mult = 1;
 	size_t n = len;
 	int r;
 
@@ -152,8 +151,9 @@ static int parse_one(const struct lim_desc *d, const char *s, size_t len,
 	return 0;
 }
 
-int lim_parse(struct ct_limits *l, enum lim_id id, const char *text,
-	      struct ct_err **err)
+/* Parses @text; messages quote @shown, what the user typed. */
+static int lim_parse_as(struct ct_limits *l, enum lim_id id, const char *text,
+			const char *shown, struct ct_err **err)
 {
 	const struct lim_desc *d = &lim_descs[id];
 	const char *colon = strchr(text, ':');
@@ -161,22 +161,27 @@ int lim_parse(struct ct_limits *l, enum lim_id id, const char *text,
 	uint64_t b, lim;
 
 	if (colon && !d->pair)
-		return bad(err, d->option, text, "takes one value, not barrier:limit");
+		return bad(err, shown, "takes one value, not barrier:limit");
 	if (parse_one(d, text, colon ? (size_t)(colon - text) : strlen(text),
 		      &b, &why) < 0)
-		return bad(err, d->option, text, why);
+		return bad(err, shown, why);
 	lim = b;
 	if (colon && parse_one(d, colon + 1, strlen(colon + 1), &lim, &why) < 0)
-		return bad(err, d->option, text, why);
+		return bad(err, shown, why);
 	if (d->pair && lim != LIM_UNLIMITED && b != LIM_UNLIMITED && b > lim)
-		return bad(err, d->option, text, "the barrier is above the limit");
+		return bad(err, shown, "the barrier is above the limit");
 	if (d->pair && b == LIM_UNLIMITED && lim != LIM_UNLIMITED)
-		return bad(err, d->option, text, "the barrier is above the limit");
+		return bad(err, shown, "the barrier is above the limit");
 	if (lim == 0 && !d->zero_limit_ok)
-		return bad(err, d->option, text,
-			   "a limit of 0 leaves nothing to run with");
+		return bad(err, shown, "a limit of 0 leaves nothing to run with");
 	l->v[id] = (struct lim_value){ .set = true, .barrier = b, .limit = lim };
 	return 0;
+}
+
+int lim_parse(struct ct_limits *l, enum lim_id id, const char *text,
+	      struct ct_err **err)
+{
+	return lim_parse_as(l, id, text, text, err);
 }
 
 int lim_parse_shorthand(struct ct_limits *l, const char *opt, const char *text,
@@ -186,11 +191,9 @@ int lim_parse_shorthand(struct ct_limits *l, const char *opt, const char *text,
 	_cleanup_free_ char *pair = NULL;
 
 	if (strchr(text, ':'))
-		return bad(err, opt, text, "takes one size, not barrier:limit");
+		return bad(err, text, "takes one size, not barrier:limit");
 	pair = xasprintf("0:%s", text);
-	if (lim_parse(l, id, pair, err) < 0)
-		return err_prefix(err, "--%s %s", opt, text);
-	return 0;
+	return lim_parse_as(l, id, pair, text, err);
 }
 
 int lim_load(struct ct_limits *l, const struct kvfile *conf,
