@@ -41,7 +41,7 @@ define kbuild_silent
 endef
 
 .PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
-	checkpatch lint-w1 lint-sparse install clean help
+	checkpatch lint-w1 lint-sparse install clean help stress
 all: modules userspace tests
 
 kdir-exists:
@@ -82,6 +82,10 @@ deps:
 
 check:
 	@KERNELS='$(KERNELS)' $(CURDIR)/scripts/check.sh
+
+# The fuzz and churn tests for minutes (STRESS_SECONDS, default 120).
+stress:
+	@KERNELS='$(KERNELS)' $(CURDIR)/scripts/stress.sh
 
 demo:
 	@$(CURDIR)/scripts/demo.sh
