@@ -81,6 +81,12 @@ int cmd_monitor(const struct cmd_env *env, int argc, char **argv,
 	struct monitor_args a = { 0 };
 	int c;
 
+	/* vzctl syntax: the CTID, if any, comes first ("monitor 101 -j"). */
+	if (argc > 1 && argv[1][0] != '-') {
+		if (ct_parse_id(argv[1], &a.ctid, err) < 0)
+			return -1;
+		argc--, argv++;
+	}
 	while ((c = getopt_long(argc, argv, "+jn:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -95,11 +101,6 @@ int cmd_monitor(const struct cmd_env *env, int argc, char **argv,
 		default:
 			return cmd_bad_option(env, argv, err);
 		}
-	}
-	if (optind < argc) {
-		if (ct_parse_id(argv[optind], &a.ctid, err) < 0)
-			return -1;
-		optind++;
 	}
 	if (cmd_no_extra(env, argc, argv, err) < 0)
 		return -1;
