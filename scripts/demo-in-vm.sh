@@ -58,14 +58,20 @@ say "numproc: a fork storm inside stops at 48 tasks; each refusal is counted"
 ctlvz monitor $CT -n 1 > /tmp/demo-events &
 monitor=$!
 sleep 1
-run ctlvz exec $CT sh -c 'i=0; while [ $i -lt 80 ]; do sleep 60 & i=$((i+1)); done 2>/dev/null; echo "inside: $(ls -d /proc/[0-9]* | wc -l) tasks"' || true
+# busybox sh gives up at its first refused fork: run the storm twice.
+for round in 1 2; do
+	rc=0
+	run ctlvz exec $CT sh -c 'while :; do sleep 60 & done' || rc=$?
+	echo "the storm ended with status $rc: the kernel refused a fork"
+done
 tasks=$(cat $CG/pids.current)
 echo "host: pids.current of the container = $tasks"
 [ "$tasks" -le 48 ] || die "more than 48 tasks"
 set -- $(ubc_row numproc)
 echo "numproc: held=$1 maxheld=$2 barrier=$3 limit=$4 failcnt=$5"
 [ "$1" = "$tasks" ] || die "numproc held $1 is not pids.current $tasks"
-[ "$5" -gt 0 ] || die "no refused fork was counted"
+[ "$2" -le 48 ] || die "numproc maxheld above the limit"
+[ "$5" -ge 2 ] || die "the refused forks were not counted"
 i=0
 while kill -0 $monitor 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 echo "ctlvz monitor saw:"

@@ -172,5 +172,8 @@ int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **er
 		return err_prefix(err, "set %u", ctid);
 	if (a.set.save)
 		printf("Saved parameters for container %u\n", ctid);
+	else
+		printf("Set parameters of running container %u (not saved: add --save to keep them)\n",
+		       ctid);
 	return 0;
 }
