@@ -27,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
-#include <linux/membarrier.h>
 #include <linux/netlink.h>
 
 #include "kselftest_harness.h"
@@ -368,15 +367,12 @@ static void ct_set(struct worker *w, struct ct *c)
 }
 
 /*
- * ctlvz restart: unbind, bind again with the tasks in place.  Exits in
- * flight are let land first (vzbc_acct_test covers binding right after a
- * reap).
+ * ctlvz restart: unbind, bind again with the tasks in place, right after
+ * the reaps of the last burst (CREATE waits for their frees to land).
  */
 static void ct_rebind(struct worker *w, struct ct *c)
 {
 	ct_unbind(w, c);
-	syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
-	usleep(100 * 1000);
 	if (!ct_bind(w, c))
 		w->rebinds++;
 	c->rebound = true;
