@@ -15,7 +15,13 @@ say() { printf '\n== %s\n' "$*"; }
 run() { printf '# %s\n' "$*"; "$@"; }
 die() { printf 'DEMO FAILED: %s\n' "$*" >&2; exit 1; }
 
-# One row of /proc/user_beancounters: "held maxheld barrier limit failcnt".
+# One row of /proc/user_beancounters into $held $maxheld $barrier $limit
+# $failcnt.
+ubc_read() {
+	ubc_row "$1" > /tmp/demo-row
+	read -r held maxheld barrier limit failcnt < /tmp/demo-row
+}
+
 ubc_row() {
 	awk -v ct="$CT:" -v res="$1" '
 		$1 ~ /^[0-9]+:$/ { cur = $1; $1 = "" ; $0 = $0 }
@@ -59,19 +65,20 @@ ctlvz monitor $CT -n 1 > /tmp/demo-events &
 monitor=$!
 sleep 1
 # busybox sh gives up at its first refused fork: run the storm twice.
-for round in 1 2; do
+for _ in 1 2; do
 	rc=0
+	# shellcheck disable=SC2016 # expanded inside the container
 	run ctlvz exec $CT sh -c 'while :; do sleep 60 & done' || rc=$?
 	echo "the storm ended with status $rc: the kernel refused a fork"
 done
 tasks=$(cat $CG/pids.current)
 echo "host: pids.current of the container = $tasks"
 [ "$tasks" -le 48 ] || die "more than 48 tasks"
-set -- $(ubc_row numproc)
-echo "numproc: held=$1 maxheld=$2 barrier=$3 limit=$4 failcnt=$5"
-[ "$1" = "$tasks" ] || die "numproc held $1 is not pids.current $tasks"
-[ "$2" -le 48 ] || die "numproc maxheld above the limit"
-[ "$5" -ge 2 ] || die "the refused forks were not counted"
+ubc_read numproc
+echo "numproc: held=$held maxheld=$maxheld barrier=$barrier limit=$limit failcnt=$failcnt"
+[ "$held" = "$tasks" ] || die "numproc held $held is not pids.current $tasks"
+[ "$maxheld" -le 48 ] || die "numproc maxheld above the limit"
+[ "$failcnt" -ge 2 ] || die "the refused forks were not counted"
 i=0
 while kill -0 $monitor 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 echo "ctlvz monitor saw:"
@@ -80,6 +87,7 @@ grep -q "numproc refused at the limit" /tmp/demo-events || die "no netlink event
 
 say "Raise the limit live: the running container gets it at once"
 run ctlvz set $CT --numproc 96:96
+# shellcheck disable=SC2016 # expanded inside the container
 run ctlvz exec $CT sh -c 'i=0; while [ $i -lt 20 ]; do sleep 60 & i=$((i+1)); done; echo started 20 more'
 tasks=$(cat $CG/pids.current)
 echo "host: pids.current = $tasks (above the old 48)"
@@ -90,10 +98,10 @@ if run ctlvz exec $CT dd if=/dev/zero of=/dev/null bs=128M count=1; then
 	die "the allocation was not stopped"
 fi
 echo "memory.events of the container: $(tr '\n' ' ' < $CG/memory.events)"
-set -- $(ubc_row physpages)
-echo "physpages: held=$1 maxheld=$2 barrier=$3 limit=$4 failcnt=$5 (pages of 4 KiB)"
-[ "$2" -le $((64 * 256)) ] || die "physpages maxheld above the limit"
-[ "$5" -gt 0 ] || die "physpages failcnt did not grow"
+ubc_read physpages
+echo "physpages: held=$held maxheld=$maxheld barrier=$barrier limit=$limit failcnt=$failcnt (pages of 4 KiB)"
+[ "$maxheld" -le $((64 * 256)) ] || die "physpages maxheld above the limit"
+[ "$failcnt" -gt 0 ] || die "physpages failcnt did not grow"
 echo "the host is untouched: this shell is still here (pid $$)"
 
 say "/proc/user_beancounters, in OpenVZ's Version 2.5 format"
