@@ -16,6 +16,10 @@
 #   shared libraries               of every ELF file above (ldd on the host)
 #
 # LOWFAT_EXTRA_MODULES="a b" adds more of the kernel's own modules.
+# LOWFAT_OVERLAY=DIR copies DIR's tree over the image after everything else
+# (before the shared library scan, so its executables get their libraries):
+# scripts/bench.sh adds the benchmark programs and the peer engines this way.
+# Unset (as in make check), the image is exactly the one described above.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -136,6 +140,11 @@ if [ -f "$LOWFAT_ROOT/scripts/demo-in-vm.sh" ]; then
 		"$stage/usr/lib/lowfat/demo-in-vm.sh"
 fi
 install -m 0755 "$LOWFAT_ROOT/scripts/vm-init.sh" "$stage/init"
+if [ -n "${LOWFAT_OVERLAY:-}" ]; then
+	[ -d "$LOWFAT_OVERLAY" ] || die "LOWFAT_OVERLAY=$LOWFAT_OVERLAY is not a directory"
+	# --remove-destination: an overlay file replaces a busybox applet link.
+	cp -a --remove-destination "$LOWFAT_OVERLAY/." "$stage/"
+fi
 
 # --- shared libraries of every ELF executable ---------------------------------
 is_elf() {
