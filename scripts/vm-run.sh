@@ -21,6 +21,7 @@
 #   LOWFAT_TESTS=a_test,b_test  run only these test binaries
 #   LOWFAT_APPEND="..."     extra kernel command line
 #   LOWFAT_ACCEL=tcg        QEMU accelerator (kvm where available)
+#   LOWFAT_VM_MEM=2G        guest memory (QEMU -m syntax)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -55,7 +56,7 @@ append+=" kfence.sample_interval=10 lowfat.run=$mode quiet loglevel=4"
 [ -n "${LOWFAT_APPEND:-}" ] && append+=" $LOWFAT_APPEND"
 
 qemu=(qemu-system-x86_64 -machine q35 -accel "${LOWFAT_ACCEL:-tcg}" -cpu max
-      -smp 2 -m 2G -nographic -no-reboot -nic none
+      -smp 2 -m "${LOWFAT_VM_MEM:-2G}" -nographic -no-reboot -nic none
       -kernel "$kernel" -initrd "$initrd" -append "$append"
       -drive "file=$disk,if=virtio,format=raw")
 
