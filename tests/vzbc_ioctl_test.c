@@ -360,6 +360,16 @@ TEST_F(bc, bound_cgroup_removed)
 	close(fd);
 }
 
+TEST_F(bc, create_removed_cgroup)
+{
+	struct vzbc_stat st;
+
+	/* The fd outlives the directory: the cgroup is gone, not bad. */
+	ASSERT_EQ(0, rmdir(self->cg[2])) TH_LOG("rmdir: %s", strerror(errno));
+	EXPECT_EQ(-ENOENT, vzbc_create(self->fd, self->ctid, self->cgfd[2]));
+	EXPECT_EQ(-ENOENT, vzbc_get_res(self->fd, self->ctid, VZBC_RES_NUMPROC, &st));
+}
+
 TEST_F(bc, destroy_errors)
 {
 	EXPECT_EQ(-EINVAL, vzbc_destroy(self->fd, 0));

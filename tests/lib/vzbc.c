@@ -273,7 +273,10 @@ int ubc_parse(const char *text, struct ubc_file *f)
 	int lineno = 0, nr;
 	uint64_t ctid;
 
-	memset(f, 0, sizeof(*f));
+	/* Not a memset: the struct is large and readers loop on it. */
+	f->version[0] = '\0';
+	f->err[0] = '\0';
+	f->nr_blocks = 0;
 	for (; *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (!nl)
@@ -310,6 +313,7 @@ int ubc_parse(const char *text, struct ubc_file *f)
 				PARSE_FAIL(f, lineno, "too many beancounters");
 			b = &f->blocks[f->nr_blocks++];
 			b->ctid = ctid;
+			b->nr_rows = 0;
 			if (parse_row(tok + 1, &b->rows[b->nr_rows++]))
 				PARSE_FAIL(f, lineno, "malformed row");
 		} else if (nr == 6) {
