@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_scale: does reading the beancounters cost the same per beancounter
+ * with 1 or 10000 of them?
+ *
+ *   bench_scale [-m MAX] [-t SECONDS] PARENT
+ *
+ * For N = 1, 10, 100, 1000, 10000 (up to MAX), creates cgroup directories
+ * PARENT/bc<i> up to N, binds each to its own beancounter (VZBC_IOC_CREATE,
+ * ctids from BASE_CTID on), then times, on CLOCK_MONOTONIC, for at least
+ * SECONDS (default 1) and at least 3 rounds each:
+ *
+ *   proc   open + read to EOF + close of /proc/user_beancounters
+ *   dump   one generic netlink dump of the VZBC family (VZBC_CMD_GET with
+ *          NLM_F_DUMP), every reply received and parsed up to NLMSG_DONE
+ *   get    VZBC_IOC_GET of one beancounter, every ctid in turn
+ *
+ * and prints the time per beancounter (proc, dump: the time of one read or
+ * dump divided by N; get: the time of one call).  Around the binding of
+ * each batch it sums /proc/slabinfo (active_objs * objsize over every
+ * cache): the growth divided by the batch is the slab memory one
+ * beancounter costs (the cgroup directories exist before the first sum).
+ * Everything is destroyed and removed at the end.
+ *
+ * Output (scripts/bench.sh collects it):
+ *   BENCH|scale|N|proc|NS_PER_BC|dump|NS_PER_BC|get|NS_PER_CALL
+ *   BENCH|slab|BATCH|BYTES_PER_BC|CACHE:BYTES,...
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/vzbc.h>
+
+#define BASE_CTID	200000
+#define MAX_CACHES	512
+
+static int vzfd = -1;
+static const char *parent;
+static char *rbuf;
+static size_t rbuf_len = 1 << 20;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	fprintf(stderr, "bench_scale: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(e));
+	exit(1);
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* ---- slab usage ---- */
+
+struct cache {
+	char name[64];
+	long long bytes;
+};
+
+static int slab_read(struct cache *c, int max)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		die("open /proc/slabinfo");
+	while (fgets(line, sizeof(line), f) && n < max) {
+		long long active, total, objsize;
+		char name[64];
+
+		if (line[0] == '#' || !strncmp(line, "slabinfo", 8))
+			continue;
+		if (sscanf(line, "%63s %lld %lld %lld", name, &active, &total, &objsize) != 4)
+			continue;
+		snprintf(c[n].name, sizeof(c[n].name), "%s", name);
+		c[n].bytes = active * objsize;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int cmp_delta(const void *a, const void *b)
+{
+	const struct cache *x = a, *y = b;
+
+	return (y->bytes > x->bytes) - (y->bytes < x->bytes);
+}
+
+/* Prints the growth between two snapshots (same caches, same order). */
+static void slab_report(struct cache *before, int nb, struct cache *after, int na, int batch)
+{
+	struct cache d[MAX_CACHES];
+	long long total = 0;
+	int n = 0;
+
+	for (int i = 0; i < na; i++) {
+		long long b = 0;
+
+		for (int j = 0; j < nb; j++)
+			if (!strcmp(before[j].name, after[i].name)) {
+				b = before[j].bytes;
+				break;
+			}
+		d[n] = after[i];
+		d[n].bytes -= b;
+		total += d[n].bytes;
+		n++;
+	}
+	qsort(d, n, sizeof(d[0]), cmp_delta);
+	printf("BENCH|slab|%d|%.0f|", batch, (double)total / batch);
+	for (int i = 0; i < n && i < 6 && d[i].bytes > 0; i++)
+		printf("%s%s:%.0f", i ? "," : "", d[i].name, (double)d[i].bytes / batch);
+	printf("\n");
+}
+
+/* ---- binding ---- */
+
+static void bind_range(int from, int to)
+{
+	char path[512];
+
+	for (int i = from; i < to; i++) {
+		snprintf(path, sizeof(path), "%s/bc%d", parent, i);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			die("mkdir %s", path);
+	}
+	for (int i = from; i < to; i++) {
+		struct vzbc_create c = { .size = sizeof(c), .ctid = BASE_CTID + i };
+
+		snprintf(path, sizeof(path), "%s/bc%d", parent, i);
+		c.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (c.cgroup_fd < 0)
+			die("open %s", path);
+		if (ioctl(vzfd, VZBC_IOC_CREATE, &c) < 0)
+			die("VZBC_IOC_CREATE %u", c.ctid);
+		close(c.cgroup_fd);
+	}
+}
+
+static void unbind_all(int n)
+{
+	char path[512];
+
+	for (int i = 0; i < n; i++) {
+		struct vzbc_ctid d = { .size = sizeof(d), .ctid = BASE_CTID + i };
+
+		if (ioctl(vzfd, VZBC_IOC_DESTROY, &d) < 0)
+			die("VZBC_IOC_DESTROY %u", d.ctid);
+		snprintf(path, sizeof(path), "%s/bc%d", parent, i);
+		if (rmdir(path) < 0)
+			die("rmdir %s", path);
+	}
+}
+
+/* ---- the three readers ---- */
+
+static long read_proc(void)
+{
+	int fd = open("/proc/user_beancounters", O_RDONLY | O_CLOEXEC);
+	long total = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		die("open /proc/user_beancounters");
+	while ((r = read(fd, rbuf, rbuf_len)) > 0)
+		total += r;
+	if (r < 0)
+		die("read /proc/user_beancounters");
+	close(fd);
+	return total;
+}
+
+static int nl_fd = -1;
+static __u16 family;
+static __u32 nl_seq;
+
+static void nl_send(__u16 type, __u16 flags, __u8 cmd, const char *name)
+{
+	char buf[128] = { 0 };
+	struct nlmsghdr *nh = (void *)buf;
+	struct genlmsghdr *gh = NLMSG_DATA(nh);
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	nh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	nh->nlmsg_type = type;
+	nh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nh->nlmsg_seq = ++nl_seq;
+	gh->cmd = cmd;
+	gh->version = type == GENL_ID_CTRL ? 1 : VZBC_GENL_VERSION;
+	if (name) {
+		struct nlattr *a = (void *)((char *)nh + nh->nlmsg_len);
+
+		a->nla_type = CTRL_ATTR_FAMILY_NAME;
+		a->nla_len = NLA_HDRLEN + strlen(name) + 1;
+		memcpy((char *)a + NLA_HDRLEN, name, strlen(name) + 1);
+		nh->nlmsg_len += NLA_ALIGN(a->nla_len);
+	}
+	if (sendto(nl_fd, buf, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("netlink send");
+}
+
+static void nl_resolve(void)
+{
+	struct nlmsghdr *nh;
+	ssize_t len;
+
+	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl_fd < 0)
+		die("socket NETLINK_GENERIC");
+	nl_send(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, VZBC_GENL_NAME);
+	len = recv(nl_fd, rbuf, rbuf_len, 0);
+	if (len < 0)
+		die("netlink recv");
+	for (nh = (void *)rbuf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		struct nlattr *a = (void *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
+		int alen = nh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+		if (nh->nlmsg_type == NLMSG_ERROR) {
+			errno = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+			die("resolve genl family %s", VZBC_GENL_NAME);
+		}
+		while (alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen) {
+			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
+				family = *(__u16 *)((char *)a + NLA_HDRLEN);
+			alen -= NLA_ALIGN(a->nla_len);
+			a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
+		}
+	}
+	if (!family) {
+		errno = ENOENT;
+		die("genl family %s", VZBC_GENL_NAME);
+	}
+}
+
+/* One full dump; returns the number of beancounter messages. */
+static long nl_dump(void)
+{
+	long msgs = 0;
+
+	nl_send(family, NLM_F_DUMP, VZBC_CMD_GET, NULL);
+	for (;;) {
+		ssize_t len = recv(nl_fd, rbuf, rbuf_len, 0);
+		struct nlmsghdr *nh;
+
+		if (len < 0)
+			die("netlink recv (dump)");
+		for (nh = (void *)rbuf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+			if (nh->nlmsg_type == NLMSG_DONE)
+				return msgs;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				errno = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+				die("VZBC dump");
+			}
+			if (nh->nlmsg_type == family)
+				msgs++;
+		}
+	}
+}
+
+static void get_one(__u32 ctid)
+{
+	struct vzbc_stat st[8];
+	struct vzbc_get g = {
+		.size = sizeof(g), .ctid = ctid, .nr_stats = 8,
+		.stats = (__u64)(unsigned long)st,
+	};
+
+	if (ioctl(vzfd, VZBC_IOC_GET, &g) < 0)
+		die("VZBC_IOC_GET %u", ctid);
+}
+
+int main(int argc, char **argv)
+{
+	static const int levels[] = { 1, 10, 100, 1000, 10000 };
+	struct cache before[MAX_CACHES], after[MAX_CACHES];
+	double min_ns = 1e9;
+	int max = 10000, bound = 0, opt;
+
+	while ((opt = getopt(argc, argv, "m:t:")) != -1) {
+		switch (opt) {
+		case 'm':
+			max = atoi(optarg);
+			break;
+		case 't':
+			min_ns = atof(optarg) * 1e9;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc - 1 || max < 1)
+		goto usage;
+	parent = argv[optind];
+	rbuf = malloc(rbuf_len);
+	if (!rbuf)
+		die("malloc");
+	vzfd = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
+	if (vzfd < 0)
+		die("open /dev/vzbc");
+	nl_resolve();
+
+	for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]) && levels[l] <= max; l++) {
+		int n = levels[l], nb, na, rounds;
+		double t0, t, proc_ns, dump_ns, get_ns;
+		long msgs;
+
+		nb = slab_read(before, MAX_CACHES);
+		bind_range(bound, n);
+		na = slab_read(after, MAX_CACHES);
+		if (n - bound >= 100)
+			slab_report(before, nb, after, na, n - bound);
+		bound = n;
+
+		msgs = nl_dump();
+		if (msgs != n) {
+			errno = EPROTO;
+			die("dump returned %ld beancounters, %d bound (another user of vzbc?)",
+			    msgs, n);
+		}
+		read_proc();	/* warm */
+
+		rounds = 0;
+		t0 = now_ns();
+		do {
+			read_proc();
+			rounds++;
+		} while ((t = now_ns() - t0) < min_ns || rounds < 3);
+		proc_ns = t / rounds / n;
+
+		rounds = 0;
+		t0 = now_ns();
+		do {
+			nl_dump();
+			rounds++;
+		} while ((t = now_ns() - t0) < min_ns || rounds < 3);
+		dump_ns = t / rounds / n;
+
+		rounds = 0;
+		t0 = now_ns();
+		do {
+			for (int i = 0; i < n; i++)
+				get_one(BASE_CTID + i);
+			rounds++;
+		} while ((t = now_ns() - t0) < min_ns || rounds < 3);
+		get_ns = t / rounds / n;
+
+		printf("BENCH|scale|%d|proc|%.0f|dump|%.0f|get|%.0f\n", n, proc_ns, dump_ns, get_ns);
+		fflush(stdout);
+	}
+	unbind_all(bound);
+	return 0;
+usage:
+	fprintf(stderr, "usage: bench_scale [-m MAX] [-t SECONDS] PARENT\n");
+	return 2;
+}
