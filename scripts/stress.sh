@@ -10,7 +10,8 @@
 #
 #   vzbc_fuzz_test   ioctl fuzzer, netlink fuzzer: STRESS_SECONDS each;
 #                    unload/reload with readers: STRESS_SECONDS
-#   vzbc_churn_test  module-level churn: STRESS_SECONDS
+#   vzbc_churn_test  module-level churn, container churn (ctlvz) and
+#                    hostile containers: STRESS_SECONDS each
 #
 # Environment:
 #   STRESS_SECONDS=S   duration of each timed test (default 120)
@@ -37,10 +38,10 @@ env="VZBC_FUZZ_SECONDS=$seconds,VZBC_CHURN_SECONDS=$seconds"
 if [ -n "${VZBC_FUZZ_SEED:-}" ]; then
 	env+=",VZBC_FUZZ_SEED=$VZBC_FUZZ_SEED"
 fi
-# The fuzz binary runs three timed tests, the churn binary one; allow for
-# setup, the checks afterwards and a slow (TCG) VM on a busy host.
-test_timeout=$((3 * seconds + 600))
-vm_timeout=$((4 * seconds + 1800))
+# Each binary runs three timed tests; allow for setup, the checks
+# afterwards, containers' lives and a slow (TCG) VM on a busy host.
+test_timeout=$((3 * seconds + 900))
+vm_timeout=$((6 * seconds + 2400))
 
 passed=0
 failed=0
@@ -125,7 +126,7 @@ for series in "${kernels[@]}"; do
 	while IFS= read -r l; do
 		summary+=("  $l")
 	done < <(tr -d '\r' < "$out/console-stress.log" 2>/dev/null |
-		 grep -aE '^# (ioctl fuzz|netlink fuzz|churn|  readers|  [0-9]+ tasks|[0-9]+ unload)' || true)
+		 grep -aE '^# (ioctl fuzz|netlink fuzz|churn|container churn|hostile|  readers|  failcnt|  [0-9]+ tasks|[0-9]+ unload)' || true)
 done
 
 done=1
