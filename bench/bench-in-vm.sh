@@ -9,11 +9,11 @@
 #
 # Environment (scripts/bench.sh passes it through lowfat.env):
 #   BENCH_RUNS=50            start latency: runs per peer
-#   BENCH_ACCT_REPS=8        accounting overhead: on/off repetitions
+#   BENCH_ACCT_REPS=10       accounting overhead: on/off repetitions
 #   BENCH_ACCT_SCALE=1       accounting overhead: iteration multiplier
 #   BENCH_SCALE_MAX=10000    scaling: largest beancounter count
 #   BENCH_DENSITY_MAX=1000   density: containers to start at most
-#   BENCH_DENSITY_SECONDS=900  density: stop starting after this long
+#   BENCH_DENSITY_SECONDS=600  density: budget for creating, then for starting
 #   BENCH_PARTS=start,acct,scale,density   which parts to run ('+' or ',')
 #
 # First it leaves the initramfs: / of an initramfs is rootfs, which
@@ -183,7 +183,8 @@ EOF
 if want start; then
 	say "start latency: $RUNS runs per peer, interleaved"
 	cat > /bench/start.spec <<EOF
-ctlvz|/usr/sbin/ctlvz start $CT ; /usr/sbin/ctlvz exec $CT /bin/true ; /usr/sbin/ctlvz stop $CT
+ctlvz|/usr/sbin/ctlvz start $CT ; /usr/sbin/ctlvz exec $CT /bin/true ; /usr/sbin/ctlvz stop $CT --fast
+ctlvz-clean-stop|/usr/sbin/ctlvz start $CT ; /usr/sbin/ctlvz exec $CT /bin/true ; /usr/sbin/ctlvz stop $CT
 crun|/usr/bin/crun --cgroup-manager=cgroupfs run --bundle /bench/oci bench-crun
 lxc|/usr/bin/lxc-execute -n bench-lxc -P /bench/lxc -f /bench/lxc/bench.conf -- /bin/true
 bwrap|/usr/bin/bwrap --unshare-all --bind $ROOTFS / --proc /proc --dev /dev /bin/true
@@ -201,14 +202,14 @@ fi
 
 # --- 2. accounting overhead ----------------------------------------------------
 if want acct; then
-	say "accounting overhead: ${BENCH_ACCT_REPS:-8} repetitions, vzbc bound vs unloaded"
+	say "accounting overhead: ${BENCH_ACCT_REPS:-10} repetitions, vzbc unloaded, idle, bound"
 	dev=$(cat /sys/block/vda/dev)
 	mkdir -p "$CG/bench/acct"
 	cgset bench/acct/pids.max 4096
 	cgset bench/acct/memory.max $((512 << 20))
 	# Limits far above what the loops reach: the limit path runs, never waits.
 	cgset bench/acct/io.max "$dev rbps=1073741824 wbps=1073741824 riops=1000000 wiops=1000000"
-	"$BIN/bench_acct" -r "${BENCH_ACCT_REPS:-8}" -s "${BENCH_ACCT_SCALE:-1}" \
+	"$BIN/bench_acct" -r "${BENCH_ACCT_REPS:-10}" -s "${BENCH_ACCT_SCALE:-1}" \
 		-d /dev/vda /lib/vzbc/vzbc.ko "$CG/bench/acct" || fail "accounting overhead"
 	rmdir "$CG/bench/acct"
 fi
@@ -227,7 +228,7 @@ fi
 # --- 4. density --------------------------------------------------------------------
 if want density; then
 	max=${BENCH_DENSITY_MAX:-1000}
-	budget=${BENCH_DENSITY_SECONDS:-900}
+	budget=${BENCH_DENSITY_SECONDS:-600}
 	say "density: up to $max containers of 16 MiB, ${budget}s to start them"
 	# Private areas are created first (files in this tmpfs, not what a
 	# running container costs), then started; only the starts are timed.

@@ -6,9 +6,12 @@
  *
  * Moves itself into CGROUP (a cgroup v2 directory with pids.max,
  * memory.max and io.max set by the caller), then REPS times measures four
- * loops with vzbc loaded from MODULE and bound to CGROUP (VZBC_IOC_CREATE),
- * and with vzbc unloaded (delete_module), in the order on,off then off,on
- * (ABBA), so that a slow drift of the host weighs on both alike:
+ * loops in three states: vzbc unloaded (delete_module; "off"), loaded from
+ * MODULE but bound to nothing ("idle": its probes fire, find no
+ * beancounter), and loaded and bound to CGROUP (VZBC_IOC_CREATE; "on").
+ * Repetition r takes the states in the order off,idle,on rotated by r and
+ * reversed every other r, so that a slow drift of the host weighs on all
+ * three alike:
  *
  *   fork     fork(), the child _exit(0)s, waitpid()
  *   thread   pthread_create() of a thread that returns at once, join
@@ -17,9 +20,10 @@
  *
  * Each loop is timed on CLOCK_MONOTONIC; SCALE multiplies the iteration
  * counts.  Output (scripts/bench.sh collects it):
- *   BENCH|acct|LOOP|rep|R|on|NS_PER_OP|off|NS_PER_OP
- *   BENCH|acct|LOOP|summary|REPS|OFF_MEDIAN_NS|ON_MEDIAN_NS|RATIO|RATIO_P25|RATIO_P75
- * where RATIO is the median of the per-repetition on/off ratios.
+ *   BENCH|acct|LOOP|rep|R|on|NS_PER_OP|off|NS_PER_OP|idle|NS_PER_OP
+ *   BENCH|acct|LOOP|summary|REPS|OFF_MEDIAN_NS|ON_MEDIAN_NS|RATIO|RATIO_P25|RATIO_P75|IDLE_RATIO
+ * where RATIO is the median of the per-repetition on/off ratios and
+ * IDLE_RATIO the median of idle/off (what the probes cost by themselves).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,7 +50,7 @@
 enum { LOOP_FORK, LOOP_THREAD, LOOP_FAULT, LOOP_DIO, NR_LOOPS };
 static const char *const loop_name[NR_LOOPS] = { "fork", "thread", "fault", "dio" };
 /* Iterations per measurement at SCALE 1: about a second each under TCG. */
-static const long loop_iters[NR_LOOPS] = { 1000, 2000, 4, 1500 };
+static const long loop_iters[NR_LOOPS] = { 300, 1000, 4, 1500 };
 
 static const char *module_path, *cgroup_path, *disk_path = "/dev/vda";
 static int dio_fd = -1;
@@ -75,7 +79,8 @@ static double now_ns(void)
 
 /* ---- vzbc on and off ---- */
 
-static void vzbc_on(void)
+/* Loads vzbc; binds CGROUP to a beancounter if @bind. */
+static void vzbc_on(int bind)
 {
 	struct vzbc_create c = { .size = sizeof(c), .ctid = BENCH_CTID };
 	int mfd, dev = -1, cg;
@@ -94,6 +99,10 @@ static void vzbc_on(void)
 	}
 	if (dev < 0)
 		die("open /dev/vzbc");
+	if (!bind) {
+		close(dev);
+		return;
+	}
 	cg = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		die("open %s", cgroup_path);
@@ -104,14 +113,15 @@ static void vzbc_on(void)
 	close(dev);
 }
 
-static void vzbc_off(void)
+/* Unbinds (if @bound) and unloads vzbc. */
+static void vzbc_off(int bound)
 {
 	struct vzbc_ctid d = { .size = sizeof(d), .ctid = BENCH_CTID };
 	int dev = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
 
 	if (dev < 0)
 		die("open /dev/vzbc");
-	if (ioctl(dev, VZBC_IOC_DESTROY, &d) < 0)
+	if (bound && ioctl(dev, VZBC_IOC_DESTROY, &d) < 0)
 		die("VZBC_IOC_DESTROY %u", BENCH_CTID);
 	close(dev);
 	/* A reference dropped after an RCU grace period may hold it briefly. */
@@ -251,7 +261,8 @@ int main(int argc, char **argv)
 {
 	int reps = 8, opt;
 	long scale = 1;
-	double *on[NR_LOOPS], *off[NR_LOOPS], *ratio[NR_LOOPS];
+	double *on[NR_LOOPS], *off[NR_LOOPS], *idle[NR_LOOPS];
+	double *ratio[NR_LOOPS], *iratio[NR_LOOPS];
 
 	while ((opt = getopt(argc, argv, "r:s:d:")) != -1) {
 		switch (opt) {
@@ -283,8 +294,10 @@ int main(int argc, char **argv)
 	for (int l = 0; l < NR_LOOPS; l++) {
 		on[l] = calloc(reps, sizeof(double));
 		off[l] = calloc(reps, sizeof(double));
+		idle[l] = calloc(reps, sizeof(double));
 		ratio[l] = calloc(reps, sizeof(double));
-		if (!on[l] || !off[l] || !ratio[l])
+		iratio[l] = calloc(reps, sizeof(double));
+		if (!on[l] || !off[l] || !idle[l] || !ratio[l] || !iratio[l])
 			die("calloc");
 	}
 
@@ -296,46 +309,38 @@ int main(int argc, char **argv)
 		measure(l, 1);
 
 	for (int r = 0; r < reps; r++) {
-		for (int half = 0; half < 2; half++) {
-			int bound = (r % 2) ^ half;	/* ABBA: off,on then on,off */
+		for (int k = 0; k < 3; k++) {
+			/* 0 off, 1 idle, 2 on: rotated by r, reversed on odd r. */
+			int state = (r + (r % 2 ? 2 - k : k)) % 3;
 
-			if (bound)
-				vzbc_on();
+			if (state)
+				vzbc_on(state == 2);
 			for (int l = 0; l < NR_LOOPS; l++) {
 				double ns = measure(l, scale);
 
-				if (bound)
-					on[l][r] = ns;
-				else
-					off[l][r] = ns;
+				(state == 2 ? on : state == 1 ? idle : off)[l][r] = ns;
 			}
-			if (bound)
-				vzbc_off();
+			if (state)
+				vzbc_off(state == 2);
 		}
 		for (int l = 0; l < NR_LOOPS; l++) {
 			ratio[l][r] = on[l][r] / off[l][r];
-			printf("BENCH|acct|%s|rep|%d|on|%.0f|off|%.0f\n", loop_name[l], r,
-			       on[l][r], off[l][r]);
+			iratio[l][r] = idle[l][r] / off[l][r];
+			printf("BENCH|acct|%s|rep|%d|on|%.0f|off|%.0f|idle|%.0f\n", loop_name[l], r,
+			       on[l][r], off[l][r], idle[l][r]);
 		}
 		fflush(stdout);
 	}
 	for (int l = 0; l < NR_LOOPS; l++) {
 		double mon = quantile(on[l], reps, 0.5), moff = quantile(off[l], reps, 0.5);
 
-		printf("BENCH|acct|%s|summary|%d|%.0f|%.0f|%.4f|%.4f|%.4f\n", loop_name[l], reps,
-		       moff, mon, quantile(ratio[l], reps, 0.5), quantile(ratio[l], reps, 0.25),
-		       quantile(ratio[l], reps, 0.75));
+		printf("BENCH|acct|%s|summary|%d|%.0f|%.0f|%.4f|%.4f|%.4f|%.4f\n", loop_name[l],
+		       reps, moff, mon, quantile(ratio[l], reps, 0.5),
+		       quantile(ratio[l], reps, 0.25), quantile(ratio[l], reps, 0.75),
+		       quantile(iratio[l], reps, 0.5));
 	}
 	/* Leave vzbc loaded, as the VM had it. */
-	vzbc_on();
-	{
-		struct vzbc_ctid d = { .size = sizeof(d), .ctid = BENCH_CTID };
-		int dev = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
-
-		if (dev < 0 || ioctl(dev, VZBC_IOC_DESTROY, &d) < 0)
-			die("VZBC_IOC_DESTROY %u", BENCH_CTID);
-		close(dev);
-	}
+	vzbc_on(0);
 	return 0;
 usage:
 	fprintf(stderr, "usage: bench_acct [-r REPS] [-s SCALE] [-d DISK] MODULE CGROUP\n");

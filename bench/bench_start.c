@@ -18,6 +18,8 @@
  * Output, one line per figure (scripts/bench.sh collects them):
  *   BENCH|start|NAME|sample|I|USEC
  *   BENCH|start|NAME|summary|RUNS|MEDIAN_US|P95_US|MIN_US|MAX_US
+ *   BENCH|startcmd|NAME|C|MEDIAN_US|ARGV0 ARGV1   (lines of several commands:
+ *                                                  where the time goes)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +40,7 @@ struct peer {
 	int ncmds;
 	char *argv[MAX_CMDS][MAX_ARGS + 1];
 	double *usec;
+	double *cmd_usec[MAX_CMDS];
 };
 
 static unsigned long long now_ns(void)
@@ -115,15 +118,22 @@ static int run_cmd(char *const argv[], int logfd)
 	return -1;
 }
 
-static double run_once(struct peer *p, int logfd)
+/* One run; the time of command c goes to cmd_usec[c][i] if i >= 0. */
+static double run_once(struct peer *p, int logfd, int i)
 {
-	unsigned long long t0 = now_ns();
+	unsigned long long t0 = now_ns(), t = t0;
 
 	for (int c = 0; c < p->ncmds; c++) {
+		unsigned long long t1;
+
 		if (run_cmd(p->argv[c], logfd) < 0)
 			die("peer %s failed (see the lines above)%s", p->name, "");
+		t1 = now_ns();
+		if (i >= 0)
+			p->cmd_usec[c][i] = (t1 - t) / 1000.0;
+		t = t1;
 	}
-	return (now_ns() - t0) / 1000.0;
+	return (t - t0) / 1000.0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -191,6 +201,11 @@ int main(int argc, char **argv)
 		peers[npeers].usec = calloc(runs, sizeof(double));
 		if (!peers[npeers].usec)
 			die("out of memory%s%s", "", "");
+		for (int c = 0; c < peers[npeers].ncmds; c++) {
+			peers[npeers].cmd_usec[c] = calloc(runs, sizeof(double));
+			if (!peers[npeers].cmd_usec[c])
+				die("out of memory%s%s", "", "");
+		}
 		npeers++;
 	}
 	fclose(f);
@@ -199,10 +214,10 @@ int main(int argc, char **argv)
 	/* Warm-up runs fill the page cache and the dentry cache; not counted. */
 	for (int i = 0; i < warmup; i++)
 		for (int p = 0; p < npeers; p++)
-			run_once(&peers[p], 2);
+			run_once(&peers[p], 2, -1);
 	for (int i = 0; i < runs; i++) {
 		for (int p = 0; p < npeers; p++) {
-			peers[p].usec[i] = run_once(&peers[p], 2);
+			peers[p].usec[i] = run_once(&peers[p], 2, i);
 			printf("BENCH|start|%s|sample|%d|%.0f\n", peers[p].name, i, peers[p].usec[i]);
 		}
 		fflush(stdout);
@@ -213,6 +228,13 @@ int main(int argc, char **argv)
 		qsort(v, runs, sizeof(*v), cmp_double);
 		printf("BENCH|start|%s|summary|%d|%.0f|%.0f|%.0f|%.0f\n", peers[p].name, runs,
 		       median(v, runs), pct(v, runs, 0.95), v[0], v[runs - 1]);
+		for (int c = 0; peers[p].ncmds > 1 && c < peers[p].ncmds; c++) {
+			double *w = peers[p].cmd_usec[c];
+
+			qsort(w, runs, sizeof(*w), cmp_double);
+			printf("BENCH|startcmd|%s|%d|%.0f|%s %s\n", peers[p].name, c, median(w, runs),
+			       peers[p].argv[c][0], peers[p].argv[c][1] ? peers[p].argv[c][1] : "");
+		}
 	}
 	return 0;
 }

@@ -18,8 +18,8 @@
 #
 # Environment:
 #   BENCH_KERNEL=6.1         kernel series to boot
-#   BENCH_RUNS=50  BENCH_ACCT_REPS=8  BENCH_ACCT_SCALE=1  BENCH_SCALE_MAX=10000
-#   BENCH_DENSITY_MAX=1000  BENCH_DENSITY_SECONDS=900  BENCH_PARTS=start,acct,scale,density
+#   BENCH_RUNS=50  BENCH_ACCT_REPS=10 BENCH_ACCT_SCALE=1  BENCH_SCALE_MAX=10000
+#   BENCH_DENSITY_MAX=1000  BENCH_DENSITY_SECONDS=600  BENCH_PARTS=start,acct,scale,density
 #                            passed to the VM (bench/bench-in-vm.sh)
 #   BENCH_OUT=bench/results  where the results go
 #   LOWFAT_VM_TIMEOUT        default 5400 s
