@@ -105,7 +105,7 @@ $(plot_or_empty "$tmp/acct.dat" "plot \"$tmp/acct.dat\" using 2:xtic(1) title \"
 unset yrange
 set style data linespoints
 set title "3. time per beancounter"
-set logscale x
+$([ -s "$tmp/scale.dat" ] && echo "set logscale x")
 set xlabel "beancounters"
 set ylabel "ns per beancounter (GET: per call)"
 $(plot_or_empty "$tmp/scale.dat" "plot \"$tmp/scale.dat\" using 1:2 title \"/proc read\", \"\" using 1:3 title \"netlink dump\", \"\" using 1:4 title \"GET ioctl\"")
