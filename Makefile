@@ -7,6 +7,7 @@
 #   make check           build and run the selftests in QEMU on 6.1 and 6.12
 #   make check KERNELS=6.12
 #   make demo            boot 6.1 in QEMU and run the demo
+#   make bench           measure against crun, LXC, bwrap, unshare (bench/)
 #   make lint            checkpatch, W=1 and sparse (C=2), all must be silent
 #   make install         install vzbc.ko for KDIR, ctlvz and its man page
 #
@@ -41,7 +42,7 @@ define kbuild_silent
 endef
 
 .PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
-	checkpatch lint-w1 lint-sparse install clean help stress
+	checkpatch lint-w1 lint-sparse install clean help stress bench
 all: modules userspace tests
 
 kdir-exists:
@@ -90,6 +91,10 @@ stress:
 demo:
 	@$(CURDIR)/scripts/demo.sh
 
+# lowfat against crun, LXC, bubblewrap and unshare in one VM (bench/README.md).
+bench:
+	@$(CURDIR)/scripts/bench.sh
+
 lint: checkpatch lint-w1 lint-sparse
 	@if command -v shellcheck >/dev/null; then \
 		shellcheck scripts/*.sh .ci/run && echo "lint: shellcheck clean"; \
@@ -129,4 +134,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
