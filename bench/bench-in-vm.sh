@@ -59,6 +59,7 @@ if [ "${1:-}" != --inner ]; then
 		exec "$0" --inner
 	fi
 	say "copying the initramfs into a tmpfs root"
+	# shellcheck disable=SC2016 # the inner sh expands them
 	exec /usr/bin/unshare --mount --propagation private sh -euc '
 		mkdir -p /newroot
 		mount -t tmpfs -o size=90%,mode=0755 tmpfs /newroot
@@ -270,7 +271,7 @@ if want density; then
 	echo 3 > /proc/sys/vm/drop_caches
 	avail1=$(meminfo MemAvailable)
 	slab1=$(meminfo Slab)
-	running=$(ls -d "$CG"/ctlvz/[0-9]* 2>/dev/null | wc -l)
+	running=$(find "$CG/ctlvz" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' | wc -l)
 	[ "$running" -eq "$started" ] || fail "density: $started started but $running cgroups"
 	[ "$started" -gt 0 ] || fail "density: no container started ($why)"
 	echo "BENCH|density|started|$started|created|$created|ms|$(((t1 - t0) / 1000000))|avail_kib_per_ct|$(((avail0 - avail1) / started))|slab_kib_per_ct|$(((slab1 - slab0) / started))|why|$why"
