@@ -889,7 +889,6 @@ static void check_output(struct ioc_worker *w, const struct ioc_case *c)
 		uint32_t prev = 0, id, start;
 
 		memcpy(&l, arg, sizeof(l));
-		memcpy(&start, arg + 4, sizeof(start));
 		if (l.nr_ctids > c->count) {
 			ioc_fail(w, c, 0, 0, "LIST wrote more ids than asked for");
 			return;
