@@ -139,7 +139,7 @@ static void slab_report(struct cache *before, int nb, struct cache *after, int n
 
 /* ---- binding ---- */
 
-static void bind_range(int from, int to)
+static void make_dirs(int from, int to)
 {
 	char path[512];
 
@@ -148,6 +148,12 @@ static void bind_range(int from, int to)
 		if (mkdir(path, 0755) < 0 && errno != EEXIST)
 			die("mkdir %s", path);
 	}
+}
+
+static void bind_range(int from, int to)
+{
+	char path[512];
+
 	for (int i = from; i < to; i++) {
 		struct vzbc_create c = { .size = sizeof(c), .ctid = BASE_CTID + i };
 
@@ -328,6 +334,7 @@ int main(int argc, char **argv)
 		double t0, t, proc_ns, dump_ns, get_ns;
 		long msgs;
 
+		make_dirs(bound, n);
 		nb = slab_read(before, MAX_CACHES);
 		bind_range(bound, n);
 		na = slab_read(after, MAX_CACHES);
