@@ -168,6 +168,12 @@ int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **er
 		a.set.limits = &a.limits;
 	if (cmd_open(env, ctid, true, &ct, err) < 0)
 		return -1;
+	/*
+	 * Stopped, the limits are only saved: what start could not apply
+	 * (an IO limit with no disk to go to) must fail now, not at start.
+	 */
+	if (a.set.limits && lim_check(a.set.limits, ct->private_dir, err) < 0)
+		return err_prefix(err, "set %u", ctid);
 	if (ct_set(ct, &a.set, err) < 0)
 		return err_prefix(err, "set %u", ctid);
 	if (a.set.save)

@@ -330,22 +330,20 @@ static char *read_old(int dirfd, const char *file)
 	return s;
 }
 
-/* "MAJ:MIN" of the whole disk holding @path's file system, or -ENODEV. */
-static int disk_of(const char *path, char **out)
+/*
+ * "MAJ:MIN" of the whole disk of block device @dev (a partition's disk:
+ * io.max takes whole disks only), or -ENODEV if the kernel has no such
+ * block device.
+ */
+static int whole_disk(dev_t dev, char **out)
 {
-	_cleanup_free_ char *sys = NULL, *real = NULL, *dev = NULL;
-	struct stat st;
+	_cleanup_free_ char *sys = NULL, *real = NULL, *num = NULL;
 	char *slash;
 
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (major(st.st_dev) == 0)
-		return -ENODEV;	/* tmpfs, overlay, ...: no disk */
-	sys = xasprintf("/sys/dev/block/%u:%u", major(st.st_dev),
-			minor(st.st_dev));
+	sys = xasprintf("/sys/dev/block/%u:%u", major(dev), minor(dev));
 	real = realpath(sys, NULL);
 	if (!real)
-		return -errno;
+		return errno == ENOENT ? -ENODEV : -errno;
 	free(sys);
 	sys = xasprintf("%s/partition", real);
 	if (access(sys, F_OK) == 0) {
@@ -354,57 +352,62 @@ static int disk_of(const char *path, char **out)
 	}
 	free(sys);
 	sys = xasprintf("%s/dev", real);
-	if (read_file(sys, &dev) < 0)
+	if (read_file(sys, &num) < 0)
 		return -ENODEV;
-	dev[strcspn(dev, "\n")] = '\0';
-	*out = TAKE_PTR(dev);
+	num[strcspn(num, "\n")] = '\0';
+	*out = TAKE_PTR(num);
 	return 0;
 }
 
-/* "MAJ:MIN" of a named block device (/dev/vda or 254:0). */
+/* "MAJ:MIN" of the whole disk holding @path's file system, or -ENODEV. */
+static int disk_of(const char *path, char **out)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (major(st.st_dev) == 0)
+		return -ENODEV;	/* tmpfs, overlay, ...: no disk */
+	return whole_disk(st.st_dev, out);
+}
+
+/* "MAJ:MIN" of the disk of a named block device (/dev/vda, /dev/vda1, 254:0). */
 static int disk_named(const char *name, char **out, struct ct_err **err)
 {
 	unsigned int maj, min;
 	struct stat st;
+	dev_t dev;
 	char c;
+	int r;
 
 	if (sscanf(name, "%u:%u%c", &maj, &min, &c) == 2) {
-		*out = xasprintf("%u:%u", maj, min);
-		return 0;
+		dev = makedev(maj, min);
+	} else {
+		if (stat(name, &st) < 0)
+			return err_set(err, VZ_INVALID_PARAMETER_VALUE, errno,
+				       "IO device %s", name);
+		if (!S_ISBLK(st.st_mode))
+			return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
+				       "IO device %s: not a block device", name);
+		dev = st.st_rdev;
 	}
-	if (stat(name, &st) < 0)
-		return err_set(err, VZ_INVALID_PARAMETER_VALUE, errno,
-			       "IO device %s", name);
-	if (!S_ISBLK(st.st_mode))
+	r = whole_disk(dev, out);
+	if (r == -ENODEV)
 		return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
-			       "IO device %s: not a block device", name);
-	*out = xasprintf("%u:%u", major(st.st_rdev), minor(st.st_rdev));
+			       "IO device %s: no such block device (see /sys/dev/block)",
+			       name);
+	if (r < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, -r, "IO device %s", name);
 	return 0;
 }
 
-/* The io.max line of @disk in @iomax now, or one that lifts every limit. */
-static char *io_old_line(const char *iomax, const char *disk)
+/* The disks IO limits go to: the named ones, or the one @root lives on. */
+static int io_disks(const struct ct_limits *l, const char *root, char ***out,
+		    struct ct_err **err)
 {
-	size_t dl = strlen(disk);
-	const char *p;
-
-	for (p = iomax; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (!strncmp(p, disk, dl) && p[dl] == ' ')
-			return strndup(p, strcspn(p, "\n"));
-	return xasprintf("%s rbps=max wbps=max riops=max wiops=max", disk);
-}
-
-static int plan_io(const struct ct_limits *l, int dirfd, const char *root,
-		   struct write_plan *p, struct ct_err **err)
-{
-	const struct lim_value *bps = &l->v[LIM_IOLIMIT];
-	const struct lim_value *iops = &l->v[LIM_IOPSLIMIT];
 	_cleanup_strv_ char **disks = xzalloc(sizeof(char *));
-	_cleanup_free_ char *iomax = NULL;
 	size_t i;
 
-	if (!bps->set && !iops->set)
-		return 0;
 	if (l->iodevices && l->iodevices[0]) {
 		for (i = 0; l->iodevices[i]; i++) {
 			_cleanup_free_ char *d = NULL;
@@ -426,9 +429,39 @@ static int plan_io(const struct ct_limits *l, int dirfd, const char *root,
 				       "IO limits: find the disk of %s", root);
 		disks = strv_push(disks, d);
 	}
-	i = read_file_at(dirfd, "io.max", &iomax);
-	if ((int)i < 0)
-		return err_set(err, VZ_SYSTEM_ERROR, -(int)i,
+	*out = TAKE_PTR(disks);
+	return 0;
+}
+
+/* The io.max line of @disk in @iomax now, or one that lifts every limit. */
+static char *io_old_line(const char *iomax, const char *disk)
+{
+	size_t dl = strlen(disk);
+	const char *p;
+
+	for (p = iomax; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, disk, dl) && p[dl] == ' ')
+			return strndup(p, strcspn(p, "\n"));
+	return xasprintf("%s rbps=max wbps=max riops=max wiops=max", disk);
+}
+
+static int plan_io(const struct ct_limits *l, int dirfd, const char *root,
+		   struct write_plan *p, struct ct_err **err)
+{
+	const struct lim_value *bps = &l->v[LIM_IOLIMIT];
+	const struct lim_value *iops = &l->v[LIM_IOPSLIMIT];
+	_cleanup_strv_ char **disks = NULL;
+	_cleanup_free_ char *iomax = NULL;
+	size_t i;
+	int r;
+
+	if (!bps->set && !iops->set)
+		return 0;
+	if (io_disks(l, root, &disks, err) < 0)
+		return -1;
+	r = read_file_at(dirfd, "io.max", &iomax);
+	if (r < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, -r,
 			       "read io.max (is the io controller enabled?)");
 	for (i = 0; disks[i]; i++) {
 		_cleanup_free_ char *b = NULL, *o = NULL;
@@ -604,4 +637,13 @@ int lim_apply(const struct ct_limits *l, const char *cgroup, int vzfd,
 		return -1;
 	}
 	return 0;
+}
+
+int lim_check(const struct ct_limits *l, const char *root, struct ct_err **err)
+{
+	_cleanup_strv_ char **disks = NULL;
+
+	if (!l->v[LIM_IOLIMIT].set && !l->v[LIM_IOPSLIMIT].set && !l->iodevices)
+		return 0;
+	return io_disks(l, root, &disks, err);
 }

@@ -75,6 +75,14 @@ bool lim_any(const struct ct_limits *l);
 void lim_free(struct ct_limits *l);
 
 /*
+ * Checks what lim_apply() can only learn from the system, without changing
+ * anything: that the disks IO limits go to exist (@root on a block device,
+ * or every --iodevice a block device the kernel knows).  For a stopped
+ * container, before its config is saved.
+ */
+int lim_check(const struct ct_limits *l, const char *root, struct ct_err **err);
+
+/*
  * Applies the set limits to the cgroup at @cgroup (and to beancounter @ctid
  * through /dev/vzbc @vzfd, if >= 0), all or nothing: if one write fails,
  * the ones already made are put back.  @root is the container's private
