@@ -82,11 +82,9 @@ static long vzbc_ioctl_create(void __user *uarg)
 		cgroup_put(cgrp);
 		return -EINVAL;
 	}
-	bc = vzbc_bc_create(arg.ctid, cgrp);
-	if (IS_ERR(bc)) {
-		cgroup_put(cgrp);
+	bc = vzbc_bc_create(arg.ctid, cgrp);	/* takes the cgroup */
+	if (IS_ERR(bc))
 		return PTR_ERR(bc);
-	}
 	vzbc_bc_put(bc);
 	return 0;
 }

@@ -198,7 +198,7 @@ void vzbc_bc_put(struct vzbc_bc *bc)
 
 /*
  * Creates the beancounter @ctid bound to @cgrp and returns it referenced.
- * Takes over the caller's reference to @cgrp on success only.
+ * Takes over the caller's reference to @cgrp, whatever the outcome.
  */
 struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 {
@@ -207,8 +207,10 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	int err;
 
 	bc = kzalloc(sizeof(*bc), GFP_KERNEL);
-	if (!bc)
+	if (!bc) {
+		cgroup_put(cgrp);
 		return ERR_PTR(-ENOMEM);
+	}
 	atomic_long_inc(&vzbc_live_bcs);
 	bc->ctid = ctid;
 	bc->cgrp = cgrp;
@@ -258,11 +260,14 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	return bc;
 
 out_erase:
+	/* GET or LIST may hold a reference already: free through it. */
 	xa_erase(&vzbc_bcs, ctid);
+	mutex_unlock(&vzbc_registry_mutex);
+	vzbc_bc_put(bc);
+	return ERR_PTR(err);
 out_unlock:
 	mutex_unlock(&vzbc_registry_mutex);
-	kfree(bc);
-	atomic_long_dec(&vzbc_live_bcs);
+	vzbc_bc_free_rcu(&bc->rcu);	/* never published: no reader */
 	return ERR_PTR(err);
 }
 
@@ -342,7 +347,10 @@ void vzbc_registry_exit(void)
 	xa_for_each(&vzbc_bcs, index, bc)
 		vzbc_bc_unlink(bc);
 	mutex_unlock(&vzbc_registry_mutex);
-	/* Let the call_rcu() frees run before the module text goes. */
-	rcu_barrier();
 	xa_destroy(&vzbc_bcs);
+	/*
+	 * Readers of /proc may still hold references: the last put, and
+	 * its call_rcu(), can come as late as vzbc_proc_exit().  The module's
+	 * exit ends with the rcu_barrier() that waits for them.
+	 */
 }

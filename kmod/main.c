@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "vzbc.h"
 
@@ -51,6 +52,7 @@ out_registry_exit:
 	vzbc_registry_exit();
 out_proc_exit:
 	vzbc_proc_exit();
+	rcu_barrier();
 	return err;
 }
 
@@ -63,6 +65,12 @@ static void __exit vzbc_exit(void)
 	vzbc_genl_exit();
 	vzbc_registry_exit();
 	vzbc_proc_exit();
+	/*
+	 * The last reference to a beancounter may go with a /proc reader that
+	 * vzbc_proc_exit() waited for: its call_rcu() free must run before
+	 * the module's code goes.
+	 */
+	rcu_barrier();
 }
 
 module_init(vzbc_init);
