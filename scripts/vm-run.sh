@@ -20,7 +20,14 @@
 #   LOWFAT_TEST_TIMEOUT=S   per test binary timeout inside the VM (default 300)
 #   LOWFAT_TESTS=a_test,b_test  run only these test binaries
 #   LOWFAT_APPEND="..."     extra kernel command line
-#   LOWFAT_ACCEL=tcg        QEMU accelerator (kvm where available)
+#   LOWFAT_ACCEL=...        QEMU accelerator (default tcg,thread=single;
+#                           kvm where available).  Single-threaded TCG: with
+#                           one host thread per vCPU (MTTCG), a 6.1 guest
+#                           was seen looping forever on a jump label that
+#                           another vCPU had just patched (a tracepoint
+#                           toggled by a module reload): both vCPUs stuck at
+#                           a "jmp rel8" for minutes, which real hardware
+#                           cannot do.
 #   LOWFAT_VM_MEM=2G        guest memory (QEMU -m syntax)
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -55,7 +62,7 @@ append+=" kfence.sample_interval=10 lowfat.run=$mode quiet loglevel=4"
 [ -n "${LOWFAT_TEST_TIMEOUT:-}" ] && append+=" lowfat.test_timeout=$LOWFAT_TEST_TIMEOUT"
 [ -n "${LOWFAT_APPEND:-}" ] && append+=" $LOWFAT_APPEND"
 
-qemu=(qemu-system-x86_64 -machine q35 -accel "${LOWFAT_ACCEL:-tcg}" -cpu max
+qemu=(qemu-system-x86_64 -machine q35 -accel "${LOWFAT_ACCEL:-tcg,thread=single}" -cpu max
       -smp 2 -m "${LOWFAT_VM_MEM:-2G}" -nographic -no-reboot -nic none
       -kernel "$kernel" -initrd "$initrd" -append "$append"
       -drive "file=$disk,if=virtio,format=raw")
