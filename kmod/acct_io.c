@@ -13,8 +13,9 @@
  * - kretprobe on __blk_throtl_bio(): a true return means blk-throttle held
  *   the bio back at an io.max limit.  The second it happened in counts
  *   into failcnt.
- * - vzbc_acct_io_sample(), called about once a second by the tick, turns
- *   the totals into rates: held is the rate over the last sample period.
+ * - vzbc_acct_io_sample(), called once a second by the tick, turns the
+ *   totals into rates: held is the rate over the last sample period, one
+ *   second or a little more.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -167,8 +168,14 @@ void vzbc_acct_io_sample(struct vzbc_bc *bc, unsigned long now)
 	unsigned long dt = now - io->last_jiffies;
 	u64 bytes, ops;
 
-	if (dt < HZ / 2)
-		return;	/* too short to be a rate per second */
+	/*
+	 * A rate per second needs a second: blk-throttle releases a slice's
+	 * allowance (100 ms worth) at once, so a shorter window would read
+	 * above the io.max limit (a 0.75 s window of 50 IOPS: 60/s).  After
+	 * an early tick (an event kick) the window grows to under 2 s.
+	 */
+	if (dt < HZ)
+		return;
 	bytes = vzbc_io_sum(io->bytes);
 	ops = vzbc_io_sum(io->ops);
 	vzbc_io_rate(&io->rate[VZBC_IO_BYTES], bytes - io->last_bytes, dt);

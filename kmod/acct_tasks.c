@@ -7,10 +7,12 @@
  * - task_newtask tracepoint: fires at the end of copy_process(), after
  *   cgroup_post_fork() linked the child into its final css_set (also for
  *   CLONE_INTO_CGROUP and io_uring/vhost workers): +1.
- * - sched_process_free tracepoint: fires from the RCU callback that
- *   follows release_task(), when the task is reaped and cgroup_exit() has
- *   fixed its css_set for good: -1.  A zombie still counts, as it does in
- *   pids.current.
+ * - kprobe on cgroup_release(task): called by release_task() when the
+ *   task is reaped, right where the pids controller uncharges it
+ *   (pids_release()), its css_set fixed for good by cgroup_exit(): -1.  A
+ *   zombie still counts, as it does in pids.current, and the count drops
+ *   at the same moment as pids.current (sched_process_free, one RCU grace
+ *   period later, lagged by seconds under lazy RCU).
  * - kprobe on cgroup_freezer_migrate_task(task, src, dst): called by
  *   cgroup_migrate_execute() for every task it moves, under css_set_lock,
  *   so moves serialise against cgroup_exit(): -1 in the beancounters that
@@ -63,14 +65,23 @@ static void vzbc_probe_newtask(void *data, struct task_struct *task,
 	rcu_read_unlock();
 }
 
-static void vzbc_probe_free(void *data, struct task_struct *task)
+static int vzbc_release_pre(struct kprobe *kp, struct pt_regs *regs)
 {
+	struct task_struct *task =
+		(struct task_struct *)regs_get_kernel_argument(regs, 0);
+
 	if (!vzbc_any_bc())
-		return;
+		return 0;
 	rcu_read_lock();
 	vzbc_visit_cgroup_chain(task_dfl_cgroup(task), vzbc_tasks_sub, NULL);
 	rcu_read_unlock();
+	return 0;
 }
+
+static struct kprobe vzbc_release_kp = {
+	.symbol_name = "cgroup_release",
+	.pre_handler = vzbc_release_pre,
+};
 
 /*
  * Calls @fn for the beancounters bound to @from or its ancestors, up to
@@ -152,7 +163,6 @@ struct vzbc_tp {
 
 static struct vzbc_tp vzbc_tps[] = {
 	{ .name = "task_newtask", .probe = vzbc_probe_newtask },
-	{ .name = "sched_process_free", .probe = vzbc_probe_free },
 };
 
 static void vzbc_tp_lookup(struct tracepoint *tp, void *priv)
@@ -166,9 +176,11 @@ static void vzbc_tp_lookup(struct tracepoint *tp, void *priv)
 
 /*
  * Counts what is in @bc's subtree already; the caller holds
- * rcu_read_lock() and publishes @bc before dropping it.  Forks that race
- * with the count may be missed or counted twice: bind a cgroup before
- * tasks enter it (Documentation/vzbc-accounting.rst).
+ * rcu_read_lock() and publishes @bc before dropping it.  A task that
+ * cgroup_release() took off its css_set is reaped, still on the task list
+ * for a moment, and will not be subtracted: not counted.  Forks and reaps
+ * that race with the count may be missed or counted twice: bind a cgroup
+ * before tasks enter it (Documentation/vzbc-accounting.rst).
  */
 void vzbc_acct_tasks_bind(struct vzbc_bc *bc)
 {
@@ -176,7 +188,8 @@ void vzbc_acct_tasks_bind(struct vzbc_bc *bc)
 	s64 n = 0;
 
 	for_each_process_thread(g, t)
-		if (cgroup_is_descendant(task_dfl_cgroup(t), bc->cgrp))
+		if (!list_empty(&t->cg_list) &&
+		    cgroup_is_descendant(task_dfl_cgroup(t), bc->cgrp))
 			n++;
 	atomic64_set(&bc->tasks.held, n);
 	atomic64_set(&bc->tasks.maxheld, n);
@@ -226,11 +239,17 @@ int vzbc_acct_tasks_init(void)
 		}
 		vzbc_tps[i].registered = true;
 	}
+	err = register_kprobe(&vzbc_release_kp);
+	if (err) {
+		pr_err("kprobe %s: register failed: %d\n",
+		       vzbc_release_kp.symbol_name, err);
+		goto out_unregister_tps;
+	}
 	err = register_kprobe(&vzbc_migrate_kp);
 	if (err) {
 		pr_err("kprobe %s: register failed: %d\n",
 		       vzbc_migrate_kp.symbol_name, err);
-		goto out_unregister_tps;
+		goto out_unregister_release;
 	}
 	err = register_kretprobe(&vzbc_can_fork_krp);
 	if (err) {
@@ -242,6 +261,8 @@ int vzbc_acct_tasks_init(void)
 
 out_unregister_kprobe:
 	unregister_kprobe(&vzbc_migrate_kp);
+out_unregister_release:
+	unregister_kprobe(&vzbc_release_kp);
 out_unregister_tps:
 	vzbc_tps_unregister();
 	return err;
@@ -251,5 +272,6 @@ void vzbc_acct_tasks_exit(void)
 {
 	unregister_kretprobe(&vzbc_can_fork_krp);
 	unregister_kprobe(&vzbc_migrate_kp);
+	unregister_kprobe(&vzbc_release_kp);
 	vzbc_tps_unregister();
 }

@@ -78,8 +78,8 @@ static void vzbc_tick(struct work_struct *work)
 		cond_resched();
 	}
 	mutex_unlock(&vzbc_tick_mutex);
-	queue_delayed_work(system_wq, &vzbc_tick_work,
-			   round_jiffies_relative(HZ));
+	/* Unrounded: IO rates want windows of one second (acct_io.c). */
+	queue_delayed_work(system_wq, &vzbc_tick_work, HZ);
 }
 
 /* Any context: run the tick soon, at most ten times a second. */
@@ -109,8 +109,7 @@ void vzbc_events_bind(struct vzbc_bc *bc)
 int vzbc_events_init(void)
 {
 	WRITE_ONCE(vzbc_last_tick, jiffies);
-	queue_delayed_work(system_wq, &vzbc_tick_work,
-			   round_jiffies_relative(HZ));
+	queue_delayed_work(system_wq, &vzbc_tick_work, HZ);
 	return 0;
 }
 

@@ -243,13 +243,11 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	if (err)
 		goto out_erase;
 	/*
-	 * Tasks reaped before now are gone from the task list but not yet
-	 * freed: let their sched_process_free run before the beancounter can
-	 * see it, so that it never subtracts a task it did not count.  Then
-	 * count and publish in one RCU read-side section: a task reaped from
-	 * here on is freed only after the beancounter is published.
+	 * Count and publish in one RCU read-side section.  Tasks are
+	 * subtracted when cgroup_release() takes them off their css_set, so
+	 * a task reaped before the walk is neither counted nor subtracted
+	 * (vzbc_acct_tasks_bind() skips one still on the task list).
 	 */
-	rcu_barrier();
 	rcu_read_lock();
 	vzbc_acct_tasks_bind(bc);
 	hash_add_rcu(vzbc_cg_hash, &bc->cg_node, (unsigned long)cgrp);

@@ -1112,10 +1112,17 @@ TEST_F_TIMEOUT(swap, swappages_hold, 120)
 
 	ASSERT_EQ(0, peak_start(&s, self->cg, "memory.swap.current", self->vzfd, CT_SWAP,
 				VZBC_RES_SWAPPAGES));
+	/*
+	 * 96 MiB that are not zeros: 6.12 frees all-zero anonymous memory
+	 * without swapping it (underused THPs split onto the zero page, zero
+	 * pages swapped to a bitmap), so dd from /dev/zero would fit.  awk
+	 * doubles "abc" 25 times: 3 << 25 bytes.
+	 */
 	rc = ctlvz_out(self->out, sizeof(self->out),
-		       "exec %d dd if=/dev/zero of=/dev/null bs=96M count=1", CT_SWAP);
+		       "exec %d awk 'BEGIN { s = \"abc\"; while (length(s) < 100663296) "
+		       "s = s s; print length(s) }'", CT_SWAP);
 	peak_stop(&s);
-	TH_LOG("dd exit %d; %d samples: memory.swap.current peak %" PRIu64
+	TH_LOG("awk exit %d; %d samples: memory.swap.current peak %" PRIu64
 	       " bytes, swappages held peak %" PRIu64, rc, s.samples, s.cg_peak[0],
 	       s.held_peak[0]);
 	EXPECT_EQ(128 + SIGKILL, rc) TH_LOG("%s", self->out);
@@ -1342,6 +1349,50 @@ static uint64_t io_stat_wbytes(const char *cg)
 	return sum;
 }
 
+struct timed_run {
+	int64_t t0, t1;		/* around ctlvz exec, on the sampler's clock */
+	int64_t ms;		/* what busybox time says dd took */
+	int64_t stall;		/* how long the VM stood still meanwhile */
+};
+
+/*
+ * "ctlvz exec CT time dd ARGS" with @s sampling @res; 0, or -1 if dd did
+ * not write all of its records.
+ */
+static int timed_dd(FIXTURE_DATA(io) *self, struct io_sampler *s, uint32_t res,
+		    const char *args, const char *records, struct timed_run *r)
+{
+	int rc;
+
+	if (io_start(s, self->vzfd, CT_IO, res, self->cg, self->iostat))
+		return -1;
+	r->t0 = now_ms() - s->t0;
+	rc = ctlvz_out(self->out, sizeof(self->out), "exec %d time dd %s", CT_IO, args);
+	r->t1 = now_ms() - s->t0;
+	usleep(2500 * 1000);	/* two more ticks */
+	io_stop(s);
+	r->ms = real_ms(self->out);
+	r->stall = stalled_ms(s, r->t0, r->t1);
+	return rc == 0 && strstr(self->out, records) && r->ms > 0 ? 0 : -1;
+}
+
+/*
+ * A throttled run should take 9 to 11 s; the time the VM stood still
+ * comes on top (see stalled_ms()).  A host busy enough to starve the VM's
+ * IO without stalling the sampler can still push a run out: one more try
+ * then, logged; a wrong limit is wrong both times.
+ */
+static bool run_in_range(struct __test_metadata *_metadata, const struct timed_run *r,
+			 int attempt)
+{
+	if (r->ms >= 9000 && r->ms <= 11000 + r->stall)
+		return true;
+	TH_LOG("attempt %d: %" PRId64 " ms, the VM stalled %" PRId64 " ms: not in 9000..%"
+	       PRId64 " ms%s", attempt, r->ms, r->stall, 11000 + r->stall,
+	       attempt == 1 ? "; once more" : "");
+	return false;
+}
+
 TEST_F_TIMEOUT(io, iolimit_direct, 120)
 {
 	struct io_sampler *s = calloc(1, sizeof(*s));
@@ -1349,6 +1400,7 @@ TEST_F_TIMEOUT(io, iolimit_direct, 120)
 	struct vzbc_stat st;
 	uint64_t med, w0, k0;
 	int64_t t0, t1, ms, free_ms, stall;
+	struct timed_run r;
 	double rate, run_rate;
 	char series[512];
 	int n;
@@ -1373,18 +1425,17 @@ TEST_F_TIMEOUT(io, iolimit_direct, 120)
 	w0 = text_key(self->iostat, "write_bytes");
 	k0 = io_stat_wbytes(self->cg);
 
-	ASSERT_EQ(0, io_start(s, self->vzfd, CT_IO, VZBC_RES_IOBYTES, self->cg, self->iostat));
-	t0 = now_ms() - s->t0;
-	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
-			       "exec %d time dd if=/dev/zero of=/f bs=64k count=640 oflag=direct",
-			       CT_IO)) TH_LOG("%s", self->out);
-	t1 = now_ms() - s->t0;
-	usleep(2500 * 1000);	/* two more ticks */
-	io_stop(s);
-	EXPECT_NE(NULL, strstr(self->out, "640+0 records out")) TH_LOG("%s", self->out);
-	ms = real_ms(self->out);
-	ASSERT_LT(0, ms) TH_LOG("%s", self->out);
-	stall = stalled_ms(s, t0, t1);
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		ASSERT_EQ(0, timed_dd(self, s, VZBC_RES_IOBYTES,
+				      "if=/dev/zero of=/f bs=64k count=640 oflag=direct",
+				      "640+0 records out", &r)) TH_LOG("%s", self->out);
+		if (run_in_range(_metadata, &r, attempt))
+			break;
+	}
+	ms = r.ms;
+	stall = r.stall;
+	t0 = r.t0;
+	t1 = r.t1;
 	rate = 40.0 * MIB * 1000 / ms;
 	TH_LOG("40 MiB O_DIRECT under --iolimit 4M: %" PRId64 " ms, %.0f bytes/s; the VM "
 	       "stalled %" PRId64 " ms meanwhile", ms, rate, stall);
@@ -1417,41 +1468,44 @@ TEST_F_TIMEOUT(io, iolimit_direct, 120)
 TEST_F_TIMEOUT(io, iolimit_buffered_fsync, 120)
 {
 	struct io_sampler *s = calloc(1, sizeof(*s));
-	int64_t start = -1, done = -1, ms, stall;
-	uint64_t w0, k0;
-	double rate;
+	int64_t start = -1, done = -1, ms = 0, stall = 0;
+	uint64_t w0 = 0, k0 = 0;
 
 	ASSERT_NE(NULL, s);
 	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out), "set %d --iolimit 4M", CT_IO))
 		TH_LOG("%s", self->out);
-	w0 = text_key(self->iostat, "write_bytes");
-	k0 = io_stat_wbytes(self->cg);
-	ASSERT_EQ(0, io_start(s, self->vzfd, CT_IO, VZBC_RES_IOBYTES, self->cg, self->iostat));
-	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
-			       "exec %d time dd if=/dev/zero of=/f bs=64k count=640 conv=fsync",
-			       CT_IO)) TH_LOG("%s", self->out);
-	io_stop(s);
-	EXPECT_NE(NULL, strstr(self->out, "640+0 records out")) TH_LOG("%s", self->out);
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		struct timed_run r;
 
-	/*
-	 * The page cache fills at memory speed; the write-out starts when
-	 * pages go under writeback (or the first bytes reach the disk) and
-	 * ends when the last of the 40 MiB went past the throttle.
-	 */
-	for (int i = 0; i < s->nr; i++) {
-		if (start < 0 && (s->s[i].wb || s->s[i].written > w0))
-			start = s->s[i].t;
-		if (done < 0 && s->s[i].written >= w0 + 40 * MIB)
-			done = s->s[i].t;
+		w0 = text_key(self->iostat, "write_bytes");
+		k0 = io_stat_wbytes(self->cg);
+		ASSERT_EQ(0, timed_dd(self, s, VZBC_RES_IOBYTES,
+				      "if=/dev/zero of=/f bs=64k count=640 conv=fsync",
+				      "640+0 records out", &r)) TH_LOG("%s", self->out);
+		/*
+		 * The page cache fills at memory speed; the write-out starts
+		 * when pages go under writeback (or the first bytes reach the
+		 * disk) and ends when the last of the 40 MiB went past the
+		 * throttle.
+		 */
+		start = done = -1;
+		for (int i = 0; i < s->nr; i++) {
+			if (start < 0 && (s->s[i].wb || s->s[i].written > w0))
+				start = s->s[i].t;
+			if (done < 0 && s->s[i].written >= w0 + 40 * MIB)
+				done = s->s[i].t;
+		}
+		ASSERT_LE(0, start);
+		ASSERT_LE(0, done) TH_LOG("only %" PRIu64 " bytes written",
+					  s->s[s->nr - 1].written - w0);
+		r.ms = ms = done - start;
+		r.stall = stall = stalled_ms(s, start, done);
+		TH_LOG("40 MiB buffered + fsync under --iolimit 4M: dd %" PRId64 " ms, write-out %"
+		       PRId64 " ms, %.0f bytes/s; the VM stalled %" PRId64 " ms meanwhile",
+		       real_ms(self->out), ms, 40.0 * MIB * 1000 / (ms ? ms : 1), stall);
+		if (run_in_range(_metadata, &r, attempt))
+			break;
 	}
-	ASSERT_LE(0, start);
-	ASSERT_LE(0, done) TH_LOG("only %" PRIu64 " bytes written", s->s[s->nr - 1].written - w0);
-	ms = done - start;
-	rate = 40.0 * MIB * 1000 / (ms ? ms : 1);
-	stall = stalled_ms(s, start, done);
-	TH_LOG("40 MiB buffered + fsync under --iolimit 4M: dd %" PRId64 " ms, write-out %"
-	       PRId64 " ms, %.0f bytes/s; the VM stalled %" PRId64 " ms meanwhile",
-	       real_ms(self->out), ms, rate, stall);
 	EXPECT_LE(9000, ms);
 	EXPECT_GE(11000 + stall, ms);
 	/* Written back on the container's account, not the flusher's. */
@@ -1466,6 +1520,7 @@ TEST_F_TIMEOUT(io, iopslimit_small_direct, 120)
 	char line[256], expect[256];
 	struct vzbc_stat st, bst;
 	int64_t t0, t1, ms, stall;
+	struct timed_run r;
 	char series[512];
 	uint64_t med;
 	double iops;
@@ -1476,17 +1531,16 @@ TEST_F_TIMEOUT(io, iopslimit_small_direct, 120)
 		TH_LOG("%s", self->out);
 	snprintf(expect, sizeof(expect), "%s rbps=max wbps=max riops=50 wiops=50", self->devnum);
 	EXPECT_STREQ(expect, cg_line(self->cg, "io.max", line, sizeof(line)));
-	ASSERT_EQ(0, io_start(s, self->vzfd, CT_IO, VZBC_RES_IOPS, self->cg, self->iostat));
-	t0 = now_ms() - s->t0;
-	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
-			       "exec %d time dd if=/dev/zero of=/g bs=4k count=500 oflag=direct",
-			       CT_IO)) TH_LOG("%s", self->out);
-	t1 = now_ms() - s->t0;
-	usleep(2500 * 1000);
-	io_stop(s);
-	EXPECT_NE(NULL, strstr(self->out, "500+0 records out")) TH_LOG("%s", self->out);
-	ms = real_ms(self->out);
-	ASSERT_LT(0, ms) TH_LOG("%s", self->out);
+	for (int attempt = 1; attempt <= 2; attempt++) {
+		ASSERT_EQ(0, timed_dd(self, s, VZBC_RES_IOPS,
+				      "if=/dev/zero of=/g bs=4k count=500 oflag=direct",
+				      "500+0 records out", &r)) TH_LOG("%s", self->out);
+		if (run_in_range(_metadata, &r, attempt))
+			break;
+	}
+	ms = r.ms;
+	t0 = r.t0;
+	t1 = r.t1;
 	iops = 500.0 * 1000 / ms;
 	med = held_median(s, t0 + 2000, t1 - 1000, &n);
 	ASSERT_EQ(0, vzbc_get_res(self->vzfd, CT_IO, VZBC_RES_IOPS, &st));
