@@ -11,8 +11,8 @@
  *   task is reaped, right where the pids controller uncharges it
  *   (pids_release()), its css_set fixed for good by cgroup_exit(): -1.  A
  *   zombie still counts, as it does in pids.current, and the count drops
- *   at the same moment as pids.current (sched_process_free, one RCU grace
- *   period later, lagged by seconds under lazy RCU).
+ *   at the same moment as pids.current (sched_process_free would come one
+ *   RCU grace period later: seconds, under lazy RCU).
  * - kprobe on cgroup_freezer_migrate_task(task, src, dst): called by
  *   cgroup_migrate_execute() for every task it moves, under css_set_lock,
  *   so moves serialise against cgroup_exit(): -1 in the beancounters that
