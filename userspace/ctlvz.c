@@ -69,6 +69,7 @@ static void usage(FILE *f)
 	      "  21 bad parameter value          71 bad IP address\n"
 	      "  29 --ostemplate missing         85 malformed CTID.conf\n"
 	      "                                 104/130 network device error\n"
+	      "   1 a limit could not be applied (nothing was changed)\n"
 	      "exec returns the command's own status (127: it could not be run).\n",
 	      f);
 }
