@@ -23,7 +23,7 @@
 #include <linux/types.h>
 
 /* Bumped when an ioctl is added; old ones never change meaning. */
-#define VZBC_API_VERSION	1
+#define VZBC_API_VERSION	2
 
 #define VZBC_DEVICE_NAME	"vzbc"
 #define VZBC_MAGIC		0xBC
@@ -131,6 +131,8 @@ struct vzbc_stat {
 	__u64 failcnt;
 };
 
+#define VZBC_STAT_SIZE_VER0	56
+
 /**
  * struct vzbc_get - VZBC_IOC_GET argument
  * @size: sizeof(struct vzbc_get)
@@ -140,6 +142,11 @@ struct vzbc_stat {
  *	smaller, the first @nr_stats in that order)
  * @flags: must be 0
  * @stats: user pointer to an array of struct vzbc_stat
+ * @stat_size: size of one @stats element as the caller knows struct
+ *	vzbc_stat (the array's stride); 0 means VZBC_STAT_SIZE_VER0.  Below
+ *	VZBC_STAT_SIZE_VER0 or above a page: EINVAL.  The kernel writes
+ *	min(@stat_size, its own size) bytes of each entry and zeroes the rest
+ * @reserved: must be 0
  */
 struct vzbc_get {
 	__u32 size;
@@ -147,9 +154,12 @@ struct vzbc_get {
 	__u32 nr_stats;
 	__u32 flags;
 	__u64 stats;
+	__u32 stat_size;
+	__u32 reserved;
 };
 
 #define VZBC_GET_SIZE_VER0	24
+#define VZBC_GET_SIZE_VER1	32	/* adds stat_size */
 
 /**
  * struct vzbc_list - VZBC_IOC_LIST argument
@@ -169,6 +179,53 @@ struct vzbc_list {
 
 #define VZBC_LIST_SIZE_VER0	24
 
+/* vzbc_res_info.unit: what held, barrier and limit count. */
+enum vzbc_unit {
+	VZBC_UNIT_COUNT = 1,	/* objects (tasks, files, sockets...) */
+	VZBC_UNIT_PAGES,	/* pages of PAGE_SIZE bytes */
+	VZBC_UNIT_BYTES,	/* bytes */
+	VZBC_UNIT_KBYTES,	/* 1024-byte blocks */
+	VZBC_UNIT_BYTES_PER_SEC,
+	VZBC_UNIT_OPS_PER_SEC,
+	__VZBC_UNIT_MAX
+};
+
+#define VZBC_RES_NAME_LEN	32
+
+/**
+ * struct vzbc_res_info - one resource the running module accounts
+ * @resource: enum vzbc_resource
+ * @unit: enum vzbc_unit
+ * @name: NUL-terminated, as /proc/user_beancounters prints it
+ */
+struct vzbc_res_info {
+	__u32 resource;
+	__u32 unit;
+	char name[VZBC_RES_NAME_LEN];
+};
+
+#define VZBC_RES_INFO_SIZE_VER0	40
+
+/**
+ * struct vzbc_resources - VZBC_IOC_RESOURCES argument
+ * @size: sizeof(struct vzbc_resources)
+ * @nr_info: in: capacity of @info in entries; out: entries written (the
+ *	resources in index order; with a smaller capacity, the first ones)
+ * @info_size: stride of @info, as the caller knows struct vzbc_res_info;
+ *	0 means VZBC_RES_INFO_SIZE_VER0; below that or above a page: EINVAL
+ * @nr_total: out: how many resources the module accounts
+ * @info: user pointer to an array of struct vzbc_res_info
+ */
+struct vzbc_resources {
+	__u32 size;
+	__u32 nr_info;
+	__u32 info_size;
+	__u32 nr_total;
+	__u64 info;
+};
+
+#define VZBC_RESOURCES_SIZE_VER0	24
+
 /*
  * VZBC_IOC_VERSION: returns VZBC_API_VERSION.
  * VZBC_IOC_CREATE: new beancounter bound to a cgroup.  EEXIST if the ctid
@@ -178,16 +235,30 @@ struct vzbc_list {
  * VZBC_IOC_SET: sets barrier and limit of one resource.
  * VZBC_IOC_GET: reads every resource of one beancounter.
  * VZBC_IOC_LIST: pages through the container ids.
+ * VZBC_IOC_RESOURCES: the resources this module accounts, with their
+ *	names and units, so that userspace keeps no table of its own.
  *
  * CREATE, DESTROY and SET need CAP_SYS_ADMIN in the initial user
  * namespace (EPERM).  Unknown commands fail with ENOTTY.
  */
-#define VZBC_IOC_VERSION	_IO(VZBC_MAGIC, 0)
-#define VZBC_IOC_CREATE		_IOW(VZBC_MAGIC, 1, struct vzbc_create)
-#define VZBC_IOC_DESTROY	_IOW(VZBC_MAGIC, 2, struct vzbc_ctid)
-#define VZBC_IOC_SET		_IOW(VZBC_MAGIC, 3, struct vzbc_set)
-#define VZBC_IOC_GET		_IOWR(VZBC_MAGIC, 4, struct vzbc_get)
-#define VZBC_IOC_LIST		_IOWR(VZBC_MAGIC, 5, struct vzbc_list)
+enum vzbc_ioc_nr {
+	VZBC_IOC_NR_VERSION,
+	VZBC_IOC_NR_CREATE,
+	VZBC_IOC_NR_DESTROY,
+	VZBC_IOC_NR_SET,
+	VZBC_IOC_NR_GET,
+	VZBC_IOC_NR_LIST,
+	VZBC_IOC_NR_RESOURCES,
+	__VZBC_IOC_NR_MAX
+};
+
+#define VZBC_IOC_VERSION	_IO(VZBC_MAGIC, VZBC_IOC_NR_VERSION)
+#define VZBC_IOC_CREATE		_IOW(VZBC_MAGIC, VZBC_IOC_NR_CREATE, struct vzbc_create)
+#define VZBC_IOC_DESTROY	_IOW(VZBC_MAGIC, VZBC_IOC_NR_DESTROY, struct vzbc_ctid)
+#define VZBC_IOC_SET		_IOW(VZBC_MAGIC, VZBC_IOC_NR_SET, struct vzbc_set)
+#define VZBC_IOC_GET		_IOWR(VZBC_MAGIC, VZBC_IOC_NR_GET, struct vzbc_get)
+#define VZBC_IOC_LIST		_IOWR(VZBC_MAGIC, VZBC_IOC_NR_LIST, struct vzbc_list)
+#define VZBC_IOC_RESOURCES	_IOWR(VZBC_MAGIC, VZBC_IOC_NR_RESOURCES, struct vzbc_resources)
 
 /*
  * Generic netlink family VZBC_GENL_NAME, version VZBC_GENL_VERSION, in the
@@ -202,6 +273,10 @@ struct vzbc_list {
  *	upwards: VZBC_A_CTID, VZBC_A_EVENT, VZBC_A_RESOURCE (one nest) and
  *	VZBC_A_DROPPED (events this beancounter could not send, ever).
  *	Rate-limited per beancounter.
+ * VZBC_CMD_RESOURCES: the resources the module accounts: one reply with a
+ *	VZBC_A_RESOURCES nest of VZBC_A_RESOURCE nests, each holding
+ *	VZBC_RES_A_ID, VZBC_RES_A_NAME and VZBC_RES_A_UNIT.  Needs
+ *	CAP_NET_ADMIN, as GET.
  */
 #define VZBC_GENL_NAME		"VZBC"
 #define VZBC_GENL_VERSION	1
@@ -211,6 +286,7 @@ enum vzbc_cmd {
 	VZBC_CMD_UNSPEC,
 	VZBC_CMD_GET,
 	VZBC_CMD_EVENT,
+	VZBC_CMD_RESOURCES,
 	__VZBC_CMD_MAX
 };
 
@@ -240,6 +316,8 @@ enum vzbc_res_attr {
 	VZBC_RES_A_LIMIT,	/* u64 */
 	VZBC_RES_A_FAILCNT,	/* u64 */
 	VZBC_RES_A_PAD,
+	VZBC_RES_A_NAME,	/* string, VZBC_CMD_RESOURCES only */
+	VZBC_RES_A_UNIT,	/* u32, enum vzbc_unit, VZBC_CMD_RESOURCES only */
 	__VZBC_RES_A_MAX
 };
 
