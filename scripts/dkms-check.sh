@@ -21,7 +21,9 @@ read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 conf=$LOWFAT_ROOT/kmod/dkms.conf
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$conf")
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$conf")
-[ -n "$name" ] && [ -n "$ver" ] || die "$conf: no PACKAGE_NAME or PACKAGE_VERSION"
+if [ -z "$name" ] || [ -z "$ver" ]; then
+	die "$conf: no PACKAGE_NAME or PACKAGE_VERSION"
+fi
 
 top=$LOWFAT_BUILD/dkms
 rm -rf "$top"
