@@ -76,6 +76,7 @@ static int vzbc_events_bc_add(struct vzbc_bc *bc)
 	struct vzbc_stat st;
 	unsigned int i;
 
+	vzbc_registry_assert_held();
 	ratelimit_state_init(&ev->rs, HZ, VZBC_EVENTS_PER_SEC);
 	ratelimit_set_flags(&ev->rs, RATELIMIT_MSG_ON_RELEASE);
 	atomic64_set(&ev->dropped, 0);

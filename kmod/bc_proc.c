@@ -256,6 +256,7 @@ static int vzbc_proc_bc_add(struct vzbc_bc *bc)
 	const struct vzbc_acct *a;
 	char name[12];
 
+	vzbc_registry_assert_held();
 	snprintf(name, sizeof(name), "%u", bc->ctid);
 	p->dir = proc_mkdir_data(name, 0555, vzbc_proc_bc_dir,
 				 (void *)(uintptr_t)bc->ctid);
@@ -281,6 +282,7 @@ static void vzbc_proc_bc_remove(struct vzbc_bc *bc)
 {
 	struct vzbc_proc_bc *p = vzbc_bc_priv(bc, &vzbc_proc_slot);
 
+	vzbc_registry_assert_held();
 	proc_remove(p->dir);
 	p->dir = NULL;
 }

@@ -74,6 +74,11 @@ int vzbc_bc_slot_reserve(struct vzbc_bc_slot *slot)
 	return 0;
 }
 
+void vzbc_registry_assert_held(void)
+{
+	lockdep_assert_held(&vzbc_registry_mutex);
+}
+
 void vzbc_bc_hooks_register(struct vzbc_bc_hooks *hooks)
 {
 	mutex_lock(&vzbc_registry_mutex);

@@ -95,6 +95,9 @@ struct vzbc_bc_hooks {
 	struct list_head node;
 };
 
+/* For the hooks' own state: they run under the registry's mutex. */
+void vzbc_registry_assert_held(void);
+
 void vzbc_bc_hooks_register(struct vzbc_bc_hooks *hooks);
 void vzbc_bc_hooks_unregister(struct vzbc_bc_hooks *hooks);
 

@@ -28,13 +28,13 @@
 static char genl_buf[GENL_BUF_SIZE];
 
 /*
- * Calls command @nr with the number built as a caller of struct size
- * @size would build it (_IOC(@dir, VZBC_MAGIC, @nr, @size)): @s (@ssize
+ * Calls command @nr as a caller of struct size @size would: the number
+ * _IOC(@dir, VZBC_MAGIC, @nr, @size), the argument @s (@ssize
  * bytes) followed by @size - @ssize zero bytes, the size field set to
  * @size, and byte @dirty of the tail (if >= 0) set to 1.  Copies the
  * first @ssize bytes back into @s.  Returns ioctl()'s result or -errno.
  */
-static long sized_ioctl(int fd, unsigned int dir, unsigned int nr, void *s,
+static long call_as(int fd, unsigned int dir, unsigned int nr, void *s,
 			size_t ssize, size_t size, int dirty)
 {
 	char *buf = calloc(1, size > ssize ? size : ssize);
@@ -55,11 +55,11 @@ static long sized_ioctl(int fd, unsigned int dir, unsigned int nr, void *s,
 }
 
 /* The VER0 caller and the newer caller of a struct of VER0 size @ver0. */
-#define OLD(fd, dir, nr, s, ver0)	sized_ioctl(fd, dir, nr, s, ver0, ver0, -1)
+#define OLD(fd, dir, nr, s, ver0)	call_as(fd, dir, nr, s, ver0, ver0, -1)
 #define NEW(fd, dir, nr, s, ver0) \
-	sized_ioctl(fd, dir, nr, s, ver0, (ver0) + NEWER_TAIL, -1)
+	call_as(fd, dir, nr, s, ver0, (ver0) + NEWER_TAIL, -1)
 #define DIRTY(fd, dir, nr, s, ver0) \
-	sized_ioctl(fd, dir, nr, s, ver0, (ver0) + NEWER_TAIL, NEWER_TAIL - 1)
+	call_as(fd, dir, nr, s, ver0, (ver0) + NEWER_TAIL, NEWER_TAIL - 1)
 
 #define RW	(_IOC_READ | _IOC_WRITE)
 
@@ -137,9 +137,9 @@ TEST_F(abi, unknown_number_any_size)
 	char arg[64] = { 0 };
 
 	*(uint32_t *)arg = 24;
-	EXPECT_EQ(-ENOTTY, sized_ioctl(self->fd, RW, __VZBC_IOC_NR_MAX, arg,
+	EXPECT_EQ(-ENOTTY, call_as(self->fd, RW, __VZBC_IOC_NR_MAX, arg,
 				       24, 24, -1));
-	EXPECT_EQ(-ENOTTY, sized_ioctl(self->fd, _IOC_WRITE, 200, arg, 24, 40,
+	EXPECT_EQ(-ENOTTY, call_as(self->fd, _IOC_WRITE, 200, arg, 24, 40,
 				       -1));
 }
 
@@ -244,7 +244,7 @@ static long get_sized(int fd, uint32_t ctid, void *stats, uint32_t stride,
 	long ret;
 
 	memset(stats, 0xa5, (size_t)MAX_RES * stride);
-	ret = sized_ioctl(fd, RW, VZBC_IOC_NR_GET, &g, ssize, size, -1);
+	ret = call_as(fd, RW, VZBC_IOC_NR_GET, &g, ssize, size, -1);
 	*nr = g.nr_stats;
 	return ret;
 }
@@ -399,7 +399,7 @@ static long res_sized(int fd, void *info, uint32_t stride, uint32_t info_size,
 	long ret;
 
 	memset(info, 0xa5, (size_t)MAX_RES * stride);
-	ret = sized_ioctl(fd, RW, VZBC_IOC_NR_RESOURCES, &r, sizeof(r), size, -1);
+	ret = call_as(fd, RW, VZBC_IOC_NR_RESOURCES, &r, sizeof(r), size, -1);
 	*nr = r.nr_info;
 	*total = r.nr_total;
 	return ret;
