@@ -35,7 +35,7 @@ static char genl_buf[GENL_BUF_SIZE];
  * first @ssize bytes back into @s.  Returns ioctl()'s result or -errno.
  */
 static long call_as(int fd, unsigned int dir, unsigned int nr, void *s,
-			size_t ssize, size_t size, int dirty)
+		   size_t ssize, size_t size, int dirty)
 {
 	char *buf = calloc(1, size > ssize ? size : ssize);
 	long ret;
