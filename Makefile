@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# lowfat porcelain.  The module's objects are listed in Kbuild; this file only
-# drives kbuild, the userspace and test sub-makes, and the scripts/ harness.
+# lowfat porcelain.  The module's objects are listed in kmod/Kbuild; this file
+# only drives kbuild (on a copy of kmod/ under build/, made by
+# scripts/build-module.sh, so that the tree stays clean), the userspace and
+# test sub-makes, and the scripts/ harness.
 #
 #   make                 module (for KDIR) + ctlvz + tests
 #   make check           build and run the selftests in QEMU on 6.1 and 6.12
@@ -10,6 +12,7 @@
 #   make bench           measure against crun, LXC, bwrap, unshare (bench/)
 #   make lint            checkpatch, W=1 and sparse (C=2), all must be silent
 #   make install         install vzbc.ko for KDIR, ctlvz and its man page
+#   make dkms-check      dkms add/build/install/remove for 6.1 and 6.12
 #
 # KDIR defaults to the newest installed Debian 6.1 cloud kernel's headers; the
 # release is found at run time (scripts/kernel-rel.sh), never hard-coded.
@@ -32,17 +35,21 @@ CHECKPATCH_FILES = $(wildcard kmod/*.[ch]) $(wildcard include/uapi/linux/*.h)
 DESTDIR ?=
 PREFIX ?= /usr
 
+# The module's build tree for KREL: kmod/ and include/, copied.
+MODSRC := $(BUILD)/$(KREL)/src
+BUILD_MODULE = KDIR=$(KDIR) $(CURDIR)/scripts/build-module.sh $(KREL)
+
 # Print kbuild's warnings but fail if there was any: "make" must be silent.
 define kbuild_silent
 	@set -o pipefail; log=$$(mktemp); \
-	$(MAKE) -C $(KDIR) M=$(CURDIR) $(1) 2>&1 | tee $$log; rc=$$?; \
+	$(BUILD_MODULE) $(1) 2>&1 | tee $$log; rc=$$?; \
 	if [ $$rc -eq 0 ] && grep -Eiq '$(2)' $$log; then \
 		echo "lint: $(3)" >&2; rc=1; \
 	fi; rm -f $$log; exit $$rc
 endef
 
 .PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
-	checkpatch lint-w1 lint-sparse install clean help stress bench
+	checkpatch lint-w1 lint-sparse install clean help stress bench dkms-check
 all: modules userspace tests
 
 kdir-exists:
@@ -52,7 +59,7 @@ kdir-exists:
 .PHONY: kdir-exists
 
 modules: kdir-exists
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(BUILD_MODULE)
 
 # The sub-Makefiles belong to the userspace and tests owners; build them once
 # they exist so that the tree builds at every stage.
@@ -110,13 +117,13 @@ checkpatch: kselftest-src
 	if [ "$${bad:-1}" -ne 0 ]; then echo "lint: checkpatch found $$bad errors/warnings" >&2; exit 1; fi
 
 lint-w1: kdir-exists
-	$(call kbuild_silent,W=1 modules,warning:|error:,W=1 build is not warning-free)
+	$(call kbuild_silent,W=1,warning:|error:,W=1 build is not warning-free)
 
 lint-sparse: kdir-exists
-	$(call kbuild_silent,C=2 modules,: (warning|error|note):,sparse reported problems)
+	$(call kbuild_silent,C=2,: (warning|error|note):,sparse reported problems)
 
 install: modules userspace
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
+	$(MAKE) -C $(KDIR) M=$(MODSRC) KERNELRELEASE=$(KREL) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
 	$(if $(DESTDIR),,depmod -a $(KREL))
 	@if [ -x $(BUILD)/userspace/ctlvz ]; then \
@@ -126,12 +133,16 @@ install: modules userspace
 		install -D -m 0644 Documentation/ctlvz.8 $(DESTDIR)$(PREFIX)/share/man/man8/ctlvz.8; \
 	fi
 
+# Every build product is under $(BUILD), the module's included.
 clean:
-	@if [ -d $(KDIR)/ ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	@for d in userspace tests; do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d O=$(BUILD)/$$d clean || true; fi; \
 	done
 	rm -rf $(BUILD)
 
+# DKMS for both test kernels, in a private DKMS tree (scripts/dkms-check.sh).
+dkms-check:
+	@$(CURDIR)/scripts/dkms-check.sh
+
 help:
-	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile

@@ -13,7 +13,7 @@
  * - kretprobe on __blk_throtl_bio(): a true return means blk-throttle held
  *   the bio back at an io.max limit.  The second it happened in counts
  *   into failcnt.
- * - vzbc_acct_io_sample(), called once a second by the tick, turns the
+ * - vzbc_io_sample(), called once a second by the tick, turns the
  *   totals into rates: held is the rate over the last sample period, one
  *   second or a little more.
  */
@@ -26,9 +26,45 @@
 #include <linux/kprobes.h>
 #include <linux/math64.h>
 #include <linux/seq_file.h>
-#include <linux/tracepoint.h>
 
-#include "vzbc.h"
+#include "acct_io.h"
+#include "bc_probe.h"
+#include "bc_res.h"
+#include "bc_tick.h"
+
+/* One IO rate; written by the tick only, read with READ_ONCE. */
+struct vzbc_io_rate {
+	u64 held;
+	u64 maxheld;
+	u64 minheld;
+	u64 failcnt;	/* seconds with a bio held back by io.max */
+	bool sampled;
+};
+
+enum { VZBC_IO_BYTES, VZBC_IO_OPS, VZBC_IO_NR };
+
+/*
+ * Block IO of one beancounter, its private area.  The totals are the
+ * probes' (atomics); the rest is the tick's, under vzbc_tick_mutex
+ * (readers use READ_ONCE on rate[]).
+ */
+struct vzbc_io {
+	atomic64_t bytes[2];	/* totals: [0] read, [1] write */
+	atomic64_t ops[2];
+	atomic_t throttled;	/* blk-throttle held a bio since the last sample */
+	/* The tick's own, one sample to the next: */
+	u64 last_bytes;
+	u64 last_ops;
+	unsigned long last_jiffies;
+	struct vzbc_io_rate rate[VZBC_IO_NR];
+};
+
+static struct vzbc_acct vzbc_io_acct;
+
+static struct vzbc_io *vzbc_io_of(struct vzbc_bc *bc)
+{
+	return vzbc_bc_priv(bc, &vzbc_io_acct.slot);
+}
 
 struct vzbc_bio_charge {
 	int dir;		/* 0 read, 1 write */
@@ -38,9 +74,10 @@ struct vzbc_bio_charge {
 static void vzbc_io_charge(struct vzbc_bc *bc, void *arg)
 {
 	struct vzbc_bio_charge *c = arg;
+	struct vzbc_io *io = vzbc_io_of(bc);
 
-	atomic64_add(c->bytes, &bc->io.bytes[c->dir]);
-	atomic64_inc(&bc->io.ops[c->dir]);
+	atomic64_add(c->bytes, &io->bytes[c->dir]);
+	atomic64_inc(&io->ops[c->dir]);
 }
 
 static struct cgroup *vzbc_bio_cgroup(struct bio *bio)
@@ -69,7 +106,7 @@ static void vzbc_probe_bio_queue(void *data, struct bio *bio)
 
 static void vzbc_io_throttled(struct vzbc_bc *bc, void *arg)
 {
-	atomic_set(&bc->io.throttled, 1);
+	atomic_set(&vzbc_io_of(bc)->throttled, 1);
 }
 
 struct vzbc_throtl {
@@ -107,22 +144,14 @@ static struct kretprobe vzbc_throtl_krp = {
 	.data_size = sizeof(struct vzbc_throtl),
 };
 
-static struct tracepoint *vzbc_bio_queue_tp;
-
-static void vzbc_io_tp_lookup(struct tracepoint *tp, void *priv)
-{
-	if (!strcmp(tp->name, "block_bio_queue"))
-		vzbc_bio_queue_tp = tp;
-}
-
 static u64 vzbc_io_sum(atomic64_t *v)
 {
 	return atomic64_read(&v[0]) + atomic64_read(&v[1]);
 }
 
-void vzbc_acct_io_bind(struct vzbc_bc *bc)
+static void vzbc_io_bind(struct vzbc_bc *bc, void *priv)
 {
-	struct vzbc_io *io = &bc->io;
+	struct vzbc_io *io = priv;
 
 	io->last_jiffies = jiffies;
 	io->last_bytes = 0;
@@ -147,11 +176,10 @@ static void vzbc_io_rate(struct vzbc_io_rate *r, u64 delta, unsigned long dt)
  * VZBC_IOC_SET (ctlvz sets one whenever it writes io.max), or to both
  * when neither has.
  */
-static void vzbc_io_charge_throttled(struct vzbc_bc *bc)
+static void vzbc_io_charge_throttled(struct vzbc_bc *bc, struct vzbc_io *io)
 {
-	struct vzbc_io *io = &bc->io;
-	bool bps = READ_ONCE(bc->limits[VZBC_RES_IOBYTES].limit) != VZBC_UNLIMITED;
-	bool iops = READ_ONCE(bc->limits[VZBC_RES_IOPS].limit) != VZBC_UNLIMITED;
+	bool bps = vzbc_bc_limit(bc, VZBC_RES_IOBYTES) != VZBC_UNLIMITED;
+	bool iops = vzbc_bc_limit(bc, VZBC_RES_IOPS) != VZBC_UNLIMITED;
 
 	if (bps || !iops)
 		WRITE_ONCE(io->rate[VZBC_IO_BYTES].failcnt,
@@ -162,12 +190,13 @@ static void vzbc_io_charge_throttled(struct vzbc_bc *bc)
 }
 
 /* Called by the tick only (one at a time), about once a second. */
-void vzbc_acct_io_sample(struct vzbc_bc *bc, unsigned long now)
+static void vzbc_io_sample(struct vzbc_bc *bc, void *priv, unsigned long now)
 {
-	struct vzbc_io *io = &bc->io;
+	struct vzbc_io *io = priv;
 	unsigned long dt = now - io->last_jiffies;
 	u64 bytes, ops;
 
+	vzbc_tick_assert_held();
 	/*
 	 * A rate per second needs a second: blk-throttle releases a slice's
 	 * allowance (100 ms worth) at once, so a shorter window would read
@@ -184,14 +213,16 @@ void vzbc_acct_io_sample(struct vzbc_bc *bc, unsigned long now)
 	io->last_ops = ops;
 	io->last_jiffies = now;
 	if (atomic_xchg(&io->throttled, 0))
-		vzbc_io_charge_throttled(bc);
+		vzbc_io_charge_throttled(bc, io);
 }
 
-void vzbc_acct_io_stat(struct vzbc_bc *bc, u32 res, struct vzbc_stat *st)
+static void vzbc_io_stat(struct vzbc_bc *bc, void *priv, u32 res,
+			 struct vzbc_stat *st)
 {
+	struct vzbc_io *io = priv;
 	struct vzbc_io_rate *r;
 
-	r = &bc->io.rate[res == VZBC_RES_IOBYTES ? VZBC_IO_BYTES : VZBC_IO_OPS];
+	r = &io->rate[res == VZBC_RES_IOBYTES ? VZBC_IO_BYTES : VZBC_IO_OPS];
 	st->flags = VZBC_STAT_ACCOUNTED;
 	st->held = READ_ONCE(r->held);
 	st->maxheld = READ_ONCE(r->maxheld);
@@ -200,9 +231,9 @@ void vzbc_acct_io_stat(struct vzbc_bc *bc, u32 res, struct vzbc_stat *st)
 }
 
 /* /proc/bc/<ctid>/iostat: totals since CREATE. */
-void vzbc_acct_io_show_totals(struct seq_file *m, struct vzbc_bc *bc)
+static int vzbc_io_show(struct seq_file *m, struct vzbc_bc *bc, void *priv)
 {
-	struct vzbc_io *io = &bc->io;
+	struct vzbc_io *io = priv;
 
 	seq_printf(m, "read_bytes %llu\nwrite_bytes %llu\n",
 		   (u64)atomic64_read(&io->bytes[0]),
@@ -213,42 +244,46 @@ void vzbc_acct_io_show_totals(struct seq_file *m, struct vzbc_bc *bc)
 	seq_printf(m, "throttled_seconds_iobytes %llu\nthrottled_seconds_iops %llu\n",
 		   READ_ONCE(io->rate[VZBC_IO_BYTES].failcnt),
 		   READ_ONCE(io->rate[VZBC_IO_OPS].failcnt));
+	return 0;
 }
+
+static const struct vzbc_res vzbc_io_res[] = {
+	{ VZBC_RES_IOBYTES, VZBC_UNIT_BYTES_PER_SEC, "iobytes" },
+	{ VZBC_RES_IOPS, VZBC_UNIT_OPS_PER_SEC, "iops" },
+};
+
+static struct vzbc_acct vzbc_io_acct = {
+	.name = "io",
+	.res = vzbc_io_res,
+	.nr_res = ARRAY_SIZE(vzbc_io_res),
+	.slot.size = sizeof(struct vzbc_io),
+	.bind = vzbc_io_bind,
+	.stat = vzbc_io_stat,
+	.sample = vzbc_io_sample,
+	.proc_file = "iostat",
+	.show = vzbc_io_show,
+};
+
+static struct vzbc_probe vzbc_io_probes[] = {
+	VZBC_PROBE_TP("block_bio_queue", vzbc_probe_bio_queue),
+	VZBC_PROBE_KRP(&vzbc_throtl_krp),
+};
 
 int vzbc_acct_io_init(void)
 {
 	int err;
 
-	for_each_kernel_tracepoint(vzbc_io_tp_lookup, NULL);
-	if (!vzbc_bio_queue_tp) {
-		pr_err("tracepoint block_bio_queue not found\n");
-		return -ENOENT;
-	}
-	err = tracepoint_probe_register(vzbc_bio_queue_tp,
-					vzbc_probe_bio_queue, NULL);
-	if (err) {
-		pr_err("tracepoint block_bio_queue: register failed: %d\n", err);
+	err = vzbc_acct_register(&vzbc_io_acct);
+	if (err)
 		return err;
-	}
-	err = register_kretprobe(&vzbc_throtl_krp);
-	if (err) {
-		pr_err("kretprobe %s: register failed: %d\n",
-		       vzbc_throtl_krp.kp.symbol_name, err);
-		goto out_unregister_tp;
-	}
-	return 0;
-
-out_unregister_tp:
-	tracepoint_probe_unregister(vzbc_bio_queue_tp, vzbc_probe_bio_queue,
-				    NULL);
-	tracepoint_synchronize_unregister();
+	err = vzbc_probes_register(vzbc_io_probes, ARRAY_SIZE(vzbc_io_probes));
+	if (err)
+		vzbc_acct_unregister(&vzbc_io_acct);
 	return err;
 }
 
 void vzbc_acct_io_exit(void)
 {
-	unregister_kretprobe(&vzbc_throtl_krp);
-	tracepoint_probe_unregister(vzbc_bio_queue_tp, vzbc_probe_bio_queue,
-				    NULL);
-	tracepoint_synchronize_unregister();
+	vzbc_probes_unregister(vzbc_io_probes, ARRAY_SIZE(vzbc_io_probes));
+	vzbc_acct_unregister(&vzbc_io_acct);
 }

@@ -26,13 +26,30 @@
 
 #include <linux/kprobes.h>
 #include <linux/sched/signal.h>
-#include <linux/tracepoint.h>
 
-#include "vzbc.h"
+#include "acct_tasks.h"
+#include "bc_probe.h"
+#include "bc_res.h"
+#include "bc_tick.h"
+
+/* Task accounting of one beancounter, its private area. */
+struct vzbc_tasks {
+	atomic64_t held;	/* tasks in the bound subtree */
+	atomic64_t maxheld;
+	atomic64_t minheld;
+	atomic64_t failcnt;	/* forks refused by the pids controller */
+};
+
+static struct vzbc_acct vzbc_tasks_acct;
+
+static struct vzbc_tasks *vzbc_tasks_of(struct vzbc_bc *bc)
+{
+	return vzbc_bc_priv(bc, &vzbc_tasks_acct.slot);
+}
 
 static void vzbc_tasks_add(struct vzbc_bc *bc, void *arg)
 {
-	struct vzbc_tasks *t = &bc->tasks;
+	struct vzbc_tasks *t = vzbc_tasks_of(bc);
 	s64 v = atomic64_inc_return(&t->held);
 	s64 old = atomic64_read(&t->maxheld);
 
@@ -42,7 +59,7 @@ static void vzbc_tasks_add(struct vzbc_bc *bc, void *arg)
 
 static void vzbc_tasks_sub(struct vzbc_bc *bc, void *arg)
 {
-	struct vzbc_tasks *t = &bc->tasks;
+	struct vzbc_tasks *t = vzbc_tasks_of(bc);
 	s64 v = atomic64_dec_return(&t->held);
 	s64 old = atomic64_read(&t->minheld);
 
@@ -52,7 +69,7 @@ static void vzbc_tasks_sub(struct vzbc_bc *bc, void *arg)
 
 static void vzbc_tasks_failed(struct vzbc_bc *bc, void *arg)
 {
-	atomic64_inc(&bc->tasks.failcnt);
+	atomic64_inc(&vzbc_tasks_of(bc)->failcnt);
 }
 
 static void vzbc_probe_newtask(void *data, struct task_struct *task,
@@ -143,7 +160,7 @@ static int vzbc_can_fork_ret(struct kretprobe_instance *ri,
 	rcu_read_lock();
 	vzbc_visit_cgroup_chain(cf->cgrp, vzbc_tasks_failed, NULL);
 	rcu_read_unlock();
-	vzbc_events_kick();
+	vzbc_tick_kick();
 	return 0;
 }
 
@@ -154,36 +171,17 @@ static struct kretprobe vzbc_can_fork_krp = {
 	.data_size = sizeof(struct vzbc_can_fork),
 };
 
-struct vzbc_tp {
-	const char *name;
-	void *probe;
-	struct tracepoint *tp;
-	bool registered;
-};
-
-static struct vzbc_tp vzbc_tps[] = {
-	{ .name = "task_newtask", .probe = vzbc_probe_newtask },
-};
-
-static void vzbc_tp_lookup(struct tracepoint *tp, void *priv)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(vzbc_tps); i++)
-		if (!strcmp(tp->name, vzbc_tps[i].name))
-			vzbc_tps[i].tp = tp;
-}
-
 /*
- * Counts what is in @bc's subtree already; the caller holds
- * rcu_read_lock() and publishes @bc before dropping it.  A task that
+ * Counts what is in @bc's subtree already: the registry calls this in the
+ * RCU read-side section that publishes @bc to the probes.  A task that
  * cgroup_release() took off its css_set is reaped, still on the task list
  * for a moment, and will not be subtracted: not counted.  Forks and reaps
  * that race with the count may be missed or counted twice: bind a cgroup
  * before tasks enter it (Documentation/vzbc-accounting.rst).
  */
-void vzbc_acct_tasks_bind(struct vzbc_bc *bc)
+static void vzbc_tasks_publish(struct vzbc_bc *bc, void *priv)
 {
+	struct vzbc_tasks *tasks = priv;
 	struct task_struct *g, *t;
 	s64 n = 0;
 
@@ -191,87 +189,65 @@ void vzbc_acct_tasks_bind(struct vzbc_bc *bc)
 		if (!list_empty(&t->cg_list) &&
 		    cgroup_is_descendant(task_dfl_cgroup(t), bc->cgrp))
 			n++;
-	atomic64_set(&bc->tasks.held, n);
-	atomic64_set(&bc->tasks.maxheld, n);
-	atomic64_set(&bc->tasks.minheld, n);
-	atomic64_set(&bc->tasks.failcnt, 0);
+	atomic64_set(&tasks->held, n);
+	atomic64_set(&tasks->maxheld, n);
+	atomic64_set(&tasks->minheld, n);
+	atomic64_set(&tasks->failcnt, 0);
 }
 
-void vzbc_acct_tasks_stat(struct vzbc_bc *bc, struct vzbc_stat *st)
+static void vzbc_tasks_stat(struct vzbc_bc *bc, void *priv, u32 res,
+			    struct vzbc_stat *st)
 {
+	struct vzbc_tasks *t = priv;
+
 	st->flags = VZBC_STAT_ACCOUNTED;
-	st->held = max_t(s64, atomic64_read(&bc->tasks.held), 0);
-	st->maxheld = max_t(s64, atomic64_read(&bc->tasks.maxheld), 0);
-	st->minheld = max_t(s64, atomic64_read(&bc->tasks.minheld), 0);
-	st->failcnt = atomic64_read(&bc->tasks.failcnt);
+	st->held = max_t(s64, atomic64_read(&t->held), 0);
+	st->maxheld = max_t(s64, atomic64_read(&t->maxheld), 0);
+	st->minheld = max_t(s64, atomic64_read(&t->minheld), 0);
+	st->failcnt = atomic64_read(&t->failcnt);
 }
 
-static void vzbc_tps_unregister(void)
-{
-	int i;
+static const struct vzbc_res vzbc_tasks_res[] = {
+	{ VZBC_RES_NUMPROC, VZBC_UNIT_COUNT, "numproc" },
+};
 
-	for (i = 0; i < ARRAY_SIZE(vzbc_tps); i++) {
-		if (vzbc_tps[i].registered)
-			tracepoint_probe_unregister(vzbc_tps[i].tp,
-						    vzbc_tps[i].probe, NULL);
-		vzbc_tps[i].registered = false;
-	}
-	tracepoint_synchronize_unregister();
-}
+static struct vzbc_acct vzbc_tasks_acct = {
+	.name = "tasks",
+	.res = vzbc_tasks_res,
+	.nr_res = ARRAY_SIZE(vzbc_tasks_res),
+	.slot.size = sizeof(struct vzbc_tasks),
+	.publish = vzbc_tasks_publish,
+	.stat = vzbc_tasks_stat,
+};
 
+static struct vzbc_probe vzbc_tasks_probes[] = {
+	VZBC_PROBE_TP("task_newtask", vzbc_probe_newtask),
+	VZBC_PROBE_KP(&vzbc_release_kp),
+	VZBC_PROBE_KP(&vzbc_migrate_kp),
+	VZBC_PROBE_KRP(&vzbc_can_fork_krp),
+};
+
+/*
+ * The table entry first, then the probes: a probe finds no beancounter
+ * before /dev/vzbc exists, and none is left when they go.
+ */
 int vzbc_acct_tasks_init(void)
 {
-	int i, err;
+	int err;
 
-	for_each_kernel_tracepoint(vzbc_tp_lookup, NULL);
-	for (i = 0; i < ARRAY_SIZE(vzbc_tps); i++) {
-		if (!vzbc_tps[i].tp) {
-			pr_err("tracepoint %s not found\n", vzbc_tps[i].name);
-			err = -ENOENT;
-			goto out_unregister_tps;
-		}
-		err = tracepoint_probe_register(vzbc_tps[i].tp,
-						vzbc_tps[i].probe, NULL);
-		if (err) {
-			pr_err("tracepoint %s: register failed: %d\n",
-			       vzbc_tps[i].name, err);
-			goto out_unregister_tps;
-		}
-		vzbc_tps[i].registered = true;
-	}
-	err = register_kprobe(&vzbc_release_kp);
-	if (err) {
-		pr_err("kprobe %s: register failed: %d\n",
-		       vzbc_release_kp.symbol_name, err);
-		goto out_unregister_tps;
-	}
-	err = register_kprobe(&vzbc_migrate_kp);
-	if (err) {
-		pr_err("kprobe %s: register failed: %d\n",
-		       vzbc_migrate_kp.symbol_name, err);
-		goto out_unregister_release;
-	}
-	err = register_kretprobe(&vzbc_can_fork_krp);
-	if (err) {
-		pr_err("kretprobe %s: register failed: %d\n",
-		       vzbc_can_fork_krp.kp.symbol_name, err);
-		goto out_unregister_kprobe;
-	}
-	return 0;
-
-out_unregister_kprobe:
-	unregister_kprobe(&vzbc_migrate_kp);
-out_unregister_release:
-	unregister_kprobe(&vzbc_release_kp);
-out_unregister_tps:
-	vzbc_tps_unregister();
+	err = vzbc_acct_register(&vzbc_tasks_acct);
+	if (err)
+		return err;
+	err = vzbc_probes_register(vzbc_tasks_probes,
+				   ARRAY_SIZE(vzbc_tasks_probes));
+	if (err)
+		vzbc_acct_unregister(&vzbc_tasks_acct);
 	return err;
 }
 
 void vzbc_acct_tasks_exit(void)
 {
-	unregister_kretprobe(&vzbc_can_fork_krp);
-	unregister_kprobe(&vzbc_migrate_kp);
-	unregister_kprobe(&vzbc_release_kp);
-	vzbc_tps_unregister();
+	vzbc_probes_unregister(vzbc_tasks_probes,
+			       ARRAY_SIZE(vzbc_tasks_probes));
+	vzbc_acct_unregister(&vzbc_tasks_acct);
 }

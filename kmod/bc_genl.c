@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VZBC generic netlink family: GET (one beancounter, or a dump of all
- * of them with a resumable cursor) and the "events" multicast group.
+ * of them with a resumable cursor), RESOURCES (the resource table) and the
+ * "events" multicast group, which bc_events.c sends to.
  * Commands and attributes are documented in include/uapi/linux/vzbc.h.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -10,7 +11,9 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
-#include "vzbc.h"
+#include "bc_genl.h"
+#include "bc_registry.h"
+#include "bc_res.h"
 
 static struct netlink_range_validation vzbc_ctid_range = {
 	.min = 1,
@@ -60,6 +63,7 @@ static int vzbc_genl_put_stat(struct sk_buff *skb, const struct vzbc_stat *st)
 static int vzbc_genl_fill_bc(struct sk_buff *skb, struct vzbc_bc *bc,
 			     u32 portid, u32 seq, int flags)
 {
+	const struct vzbc_res *r;
 	struct nlattr *nest;
 	struct vzbc_stat st;
 	unsigned int i;
@@ -74,8 +78,8 @@ static int vzbc_genl_fill_bc(struct sk_buff *skb, struct vzbc_bc *bc,
 	nest = nla_nest_start(skb, VZBC_A_RESOURCES);
 	if (!nest)
 		goto out_cancel;
-	for (i = 0; i < VZBC_NR_RESOURCES; i++) {
-		vzbc_bc_stat(bc, vzbc_resources[i], &st);
+	vzbc_for_each_res(r, i) {
+		vzbc_res_stat(bc, r, &st);
 		if (vzbc_genl_put_stat(skb, &st))
 			goto out_cancel;
 	}
@@ -142,11 +146,62 @@ static int vzbc_genl_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+static int vzbc_genl_put_res(struct sk_buff *skb, const struct vzbc_res *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, VZBC_A_RESOURCE);
+
+	if (!nest ||
+	    nla_put_u32(skb, VZBC_RES_A_ID, r->id) ||
+	    nla_put_string(skb, VZBC_RES_A_NAME, r->name) ||
+	    nla_put_u32(skb, VZBC_RES_A_UNIT, r->unit)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int vzbc_genl_resources_doit(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	const struct vzbc_res *r;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &vzbc_genl_family, 0,
+				VZBC_CMD_RESOURCES);
+	if (!hdr)
+		goto out_free;
+	nest = nla_nest_start(msg, VZBC_A_RESOURCES);
+	if (!nest)
+		goto out_free;
+	vzbc_for_each_res(r, i)
+		if (vzbc_genl_put_res(msg, r))
+			goto out_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+out_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 static const struct genl_ops vzbc_genl_ops[] = {
 	{
 		.cmd = VZBC_CMD_GET,
 		.doit = vzbc_genl_get_doit,
 		.dumpit = vzbc_genl_get_dumpit,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VZBC_CMD_RESOURCES,
+		.doit = vzbc_genl_resources_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 };
@@ -164,36 +219,31 @@ static struct genl_family vzbc_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(vzbc_genl_mcgrps),
 };
 
-/* Process context; the caller counts what could not be sent. */
-void vzbc_genl_send_event(struct vzbc_bc *bc, u32 event,
-			  const struct vzbc_stat *st)
+int vzbc_genl_send_event(u32 ctid, u32 event, const struct vzbc_stat *st,
+			 u64 dropped)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
 	if (!genl_has_listeners(&vzbc_genl_family, &init_net,
 				VZBC_MCGRP_EVENTS))
-		return;
+		return 0;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
-		goto out_dropped;
+		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &vzbc_genl_family, 0, VZBC_CMD_EVENT);
 	if (!hdr ||
-	    nla_put_u32(skb, VZBC_A_CTID, bc->ctid) ||
+	    nla_put_u32(skb, VZBC_A_CTID, ctid) ||
 	    nla_put_u32(skb, VZBC_A_EVENT, event) ||
 	    vzbc_genl_put_stat(skb, st) ||
-	    nla_put_u64_64bit(skb, VZBC_A_DROPPED,
-			      atomic64_read(&bc->events.dropped), VZBC_A_PAD)) {
+	    nla_put_u64_64bit(skb, VZBC_A_DROPPED, dropped, VZBC_A_PAD)) {
 		nlmsg_free(skb);
-		goto out_dropped;
+		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast(&vzbc_genl_family, skb, 0, VZBC_MCGRP_EVENTS,
 			  GFP_KERNEL);
-	return;
-
-out_dropped:
-	atomic64_inc(&bc->events.dropped);
+	return 0;
 }
 
 int vzbc_genl_init(void)

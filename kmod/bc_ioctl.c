@@ -2,8 +2,11 @@
 /*
  * /dev/vzbc: the ioctl interface of include/uapi/linux/vzbc.h.
  *
- * Every argument struct starts with its size; vzbc_copy_arg() applies
- * copy_struct_from_user() semantics so that older and newer callers work.
+ * Commands are matched by _IOC_TYPE and _IOC_NR only: the size and
+ * direction bits of the number are ignored, as DRM does, so that a struct
+ * can grow without changing its number.  Every argument struct starts with
+ * its size; vzbc_copy_arg() applies copy_struct_from_user() semantics so
+ * that older and newer callers work (Documentation/vzbc-api.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,7 +18,9 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 
-#include "vzbc.h"
+#include "bc_ioctl.h"
+#include "bc_registry.h"
+#include "bc_res.h"
 
 /*
  * Copies the user's struct of any size into @karg (@ksize bytes): a size
@@ -116,7 +121,7 @@ static long vzbc_ioctl_set(void __user *uarg)
 	if (ret < 0)
 		return ret;
 	if (!vzbc_ctid_valid(arg.ctid) || arg.flags ||
-	    !vzbc_resource_valid(arg.resource) ||
+	    !vzbc_res_find(arg.resource) ||
 	    arg.barrier > arg.limit || arg.limit > VZBC_UNLIMITED)
 		return -EINVAL;
 	bc = vzbc_bc_get(arg.ctid);
@@ -127,9 +132,34 @@ static long vzbc_ioctl_set(void __user *uarg)
 	return ret;
 }
 
+/*
+ * Writes element @i of a user array of stride @stride: the first
+ * min(@stride, @ksize) bytes of @kelem, zeroes for the rest.
+ */
+static int vzbc_put_elem(void __user *array, u32 stride, u32 i,
+			 const void *kelem, size_t ksize)
+{
+	char __user *dst = (char __user *)array + (size_t)i * stride;
+	size_t n = min_t(size_t, stride, ksize);
+
+	if (copy_to_user(dst, kelem, n))
+		return -EFAULT;
+	if (stride > n && clear_user(dst + n, stride - n))
+		return -EFAULT;
+	return 0;
+}
+
+/* An array stride from userspace: 0 means @ver0; a page at most. */
+static int vzbc_stride(u32 *stride, u32 ver0)
+{
+	if (!*stride)
+		*stride = ver0;
+	return *stride < ver0 || *stride > PAGE_SIZE ? -EINVAL : 0;
+}
+
 static long vzbc_ioctl_get(void __user *uarg)
 {
-	struct vzbc_stat __user *ustats;
+	const struct vzbc_res *r;
 	struct vzbc_get arg;
 	struct vzbc_stat st;
 	struct vzbc_bc *bc;
@@ -140,23 +170,53 @@ static long vzbc_ioctl_get(void __user *uarg)
 	usize = vzbc_copy_arg(&arg, sizeof(arg), VZBC_GET_SIZE_VER0, uarg);
 	if (usize < 0)
 		return usize;
-	if (!vzbc_ctid_valid(arg.ctid) || arg.flags)
+	if (!vzbc_ctid_valid(arg.ctid) || arg.flags || arg.reserved ||
+	    vzbc_stride(&arg.stat_size, VZBC_STAT_SIZE_VER0))
 		return -EINVAL;
-	ustats = u64_to_user_ptr(arg.stats);
 	bc = vzbc_bc_get(arg.ctid);
 	if (!bc)
 		return -ENOENT;
-	for (n = 0; n < VZBC_NR_RESOURCES && n < arg.nr_stats; n++) {
-		vzbc_bc_stat(bc, vzbc_resources[n], &st);
-		if (copy_to_user(&ustats[n], &st, sizeof(st))) {
-			err = -EFAULT;
+	for (n = 0; n < arg.nr_stats && (r = vzbc_res_nth(n)); n++) {
+		vzbc_res_stat(bc, r, &st);
+		err = vzbc_put_elem(u64_to_user_ptr(arg.stats), arg.stat_size,
+				    n, &st, sizeof(st));
+		if (err)
 			break;
-		}
 	}
 	vzbc_bc_put(bc);
 	if (err)
 		return err;
 	arg.nr_stats = n;
+	return vzbc_copy_back(uarg, &arg, sizeof(arg), usize);
+}
+
+static long vzbc_ioctl_resources(void __user *uarg)
+{
+	struct vzbc_resources arg;
+	struct vzbc_res_info info;
+	const struct vzbc_res *r;
+	long usize;
+	u32 n;
+	int err;
+
+	usize = vzbc_copy_arg(&arg, sizeof(arg), VZBC_RESOURCES_SIZE_VER0,
+			      uarg);
+	if (usize < 0)
+		return usize;
+	if (vzbc_stride(&arg.info_size, VZBC_RES_INFO_SIZE_VER0))
+		return -EINVAL;
+	for (n = 0; n < arg.nr_info && (r = vzbc_res_nth(n)); n++) {
+		memset(&info, 0, sizeof(info));
+		info.resource = r->id;
+		info.unit = r->unit;
+		strscpy(info.name, r->name, sizeof(info.name));
+		err = vzbc_put_elem(u64_to_user_ptr(arg.info), arg.info_size,
+				    n, &info, sizeof(info));
+		if (err)
+			return err;
+	}
+	arg.nr_info = n;
+	arg.nr_total = vzbc_res_count();
 	return vzbc_copy_back(uarg, &arg, sizeof(arg), usize);
 }
 
@@ -198,19 +258,24 @@ static long vzbc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case VZBC_IOC_VERSION:
+	if (_IOC_TYPE(cmd) != VZBC_MAGIC)
+		return -ENOTTY;
+	/* The size bits are the caller's sizeof: the struct's size rules. */
+	switch (_IOC_NR(cmd)) {
+	case VZBC_IOC_NR_VERSION:
 		return VZBC_API_VERSION;
-	case VZBC_IOC_CREATE:
+	case VZBC_IOC_NR_CREATE:
 		return vzbc_ioctl_create(uarg);
-	case VZBC_IOC_DESTROY:
+	case VZBC_IOC_NR_DESTROY:
 		return vzbc_ioctl_destroy(uarg);
-	case VZBC_IOC_SET:
+	case VZBC_IOC_NR_SET:
 		return vzbc_ioctl_set(uarg);
-	case VZBC_IOC_GET:
+	case VZBC_IOC_NR_GET:
 		return vzbc_ioctl_get(uarg);
-	case VZBC_IOC_LIST:
+	case VZBC_IOC_NR_LIST:
 		return vzbc_ioctl_list(uarg);
+	case VZBC_IOC_NR_RESOURCES:
+		return vzbc_ioctl_resources(uarg);
 	}
 	return -ENOTTY;
 }

@@ -15,13 +15,27 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 
-#include "vzbc.h"
+#include "bc_proc.h"
+#include "bc_registry.h"
+#include "bc_res.h"
 
 #define VZBC_UB_HEAD_FMT "%10s  %-12s %20s %20s %20s %20s %20s\n"
 #define VZBC_UB_ROW_FMT  "%10s%c %-12s %20llu %20llu %20llu %20llu %20llu\n"
 #define VZBC_BC_ROW_FMT  "\t%-20s %21llu %21llu %21llu %21llu %21llu\n"
 
 static struct proc_dir_entry *vzbc_proc_bc_dir;
+
+/*
+ * /proc/bc/<ctid> of one beancounter, its private area: made by the add
+ * hook and removed by the remove hook, both under the registry mutex.
+ */
+struct vzbc_proc_bc {
+	struct proc_dir_entry *dir;
+};
+
+static struct vzbc_bc_slot vzbc_proc_slot = {
+	.size = sizeof(struct vzbc_proc_bc),
+};
 
 /* What the opener may see: one ctid, or all of them (0). */
 struct vzbc_proc_view {
@@ -53,25 +67,24 @@ static int vzbc_proc_viewer(u32 *only_ctid)
  */
 static void vzbc_proc_show_bc(struct seq_file *m, struct vzbc_bc *bc, bool ub)
 {
+	const struct vzbc_res *r;
 	struct vzbc_stat st;
 	bool first = true;
 	unsigned int i;
 	char id[12];
-	u32 res;
 
 	snprintf(id, sizeof(id), "%u", bc->ctid);
-	for (i = 0; i < VZBC_NR_RESOURCES; i++) {
-		res = vzbc_resources[i];
-		vzbc_bc_stat(bc, res, &st);
+	vzbc_for_each_res(r, i) {
+		vzbc_res_stat(bc, r, &st);
 		if (!(st.flags & VZBC_STAT_ACCOUNTED))
 			continue;
 		if (ub)
 			seq_printf(m, VZBC_UB_ROW_FMT, first ? id : "",
-				   first ? ':' : ' ', vzbc_resource_name(res),
+				   first ? ':' : ' ', r->name,
 				   st.held, st.maxheld, st.barrier, st.limit,
 				   st.failcnt);
 		else
-			seq_printf(m, VZBC_BC_ROW_FMT, vzbc_resource_name(res),
+			seq_printf(m, VZBC_BC_ROW_FMT, r->name,
 				   st.held, st.maxheld, st.barrier, st.limit,
 				   st.failcnt);
 		first = false;
@@ -186,25 +199,23 @@ static const struct proc_ops vzbc_all_proc_ops = {
 	.proc_release	= seq_release_private,
 };
 
-static int vzbc_bc_res_show(struct seq_file *m, void *v)
+/*
+ * /proc/bc/<ctid>/resources and the accounting units' files: the
+ * directory's data is the ctid, a file's the unit that prints it (NULL:
+ * resources).
+ */
+static int vzbc_bc_file_show(struct seq_file *m, void *v)
 {
+	const struct vzbc_acct *a = pde_data(file_inode(m->file));
+
+	if (a)
+		return vzbc_acct_show(m, a, m->private);
 	vzbc_proc_show_bc(m, m->private, false);
 	return 0;
 }
 
-static int vzbc_bc_iostat_show(struct seq_file *m, void *v)
-{
-	vzbc_acct_io_show_totals(m, m->private);
-	return 0;
-}
-
-/*
- * /proc/bc/<ctid>/{resources,iostat}: the directory's data is the ctid,
- * the file's the show function.
- */
 static int vzbc_bc_file_open(struct inode *inode, struct file *file)
 {
-	int (*show)(struct seq_file *m, void *v) = pde_data(inode);
 	u32 ctid = (u32)(uintptr_t)proc_get_parent_data(inode);
 	struct vzbc_bc *bc;
 	u32 only;
@@ -218,7 +229,7 @@ static int vzbc_bc_file_open(struct inode *inode, struct file *file)
 	bc = vzbc_bc_get(ctid);
 	if (!bc)
 		return -ENOENT;
-	err = single_open(file, show, bc);
+	err = single_open(file, vzbc_bc_file_show, bc);
 	if (err)
 		vzbc_bc_put(bc);
 	return err;
@@ -239,36 +250,55 @@ static const struct proc_ops vzbc_bc_file_proc_ops = {
 	.proc_release	= vzbc_bc_file_release,
 };
 
-/* Called with the registry mutex held. */
-int vzbc_proc_bc_add(struct vzbc_bc *bc)
+static int vzbc_proc_bc_add(struct vzbc_bc *bc)
 {
+	struct vzbc_proc_bc *p = vzbc_bc_priv(bc, &vzbc_proc_slot);
+	const struct vzbc_acct *a;
 	char name[12];
 
+	vzbc_registry_assert_held();
 	snprintf(name, sizeof(name), "%u", bc->ctid);
-	bc->proc_dir = proc_mkdir_data(name, 0555, vzbc_proc_bc_dir,
-				       (void *)(uintptr_t)bc->ctid);
-	if (!bc->proc_dir)
+	p->dir = proc_mkdir_data(name, 0555, vzbc_proc_bc_dir,
+				 (void *)(uintptr_t)bc->ctid);
+	if (!p->dir)
 		return -ENOMEM;
-	if (!proc_create_data("resources", 0444, bc->proc_dir,
-			      &vzbc_bc_file_proc_ops, vzbc_bc_res_show) ||
-	    !proc_create_data("iostat", 0444, bc->proc_dir,
-			      &vzbc_bc_file_proc_ops, vzbc_bc_iostat_show)) {
-		proc_remove(bc->proc_dir);
-		bc->proc_dir = NULL;
-		return -ENOMEM;
-	}
+	if (!proc_create_data("resources", 0444, p->dir,
+			      &vzbc_bc_file_proc_ops, NULL))
+		goto out_remove;
+	vzbc_for_each_acct_file(a)
+		if (!proc_create_data(a->proc_file, 0444, p->dir,
+				      &vzbc_bc_file_proc_ops, (void *)a))
+			goto out_remove;
 	return 0;
+
+out_remove:
+	proc_remove(p->dir);
+	p->dir = NULL;
+	return -ENOMEM;
 }
 
-/* Called with the registry mutex held; waits for running readers. */
-void vzbc_proc_bc_remove(struct vzbc_bc *bc)
+/* Waits for running readers. */
+static void vzbc_proc_bc_remove(struct vzbc_bc *bc)
 {
-	proc_remove(bc->proc_dir);
-	bc->proc_dir = NULL;
+	struct vzbc_proc_bc *p = vzbc_bc_priv(bc, &vzbc_proc_slot);
+
+	vzbc_registry_assert_held();
+	proc_remove(p->dir);
+	p->dir = NULL;
 }
+
+static struct vzbc_bc_hooks vzbc_proc_hooks = {
+	.add = vzbc_proc_bc_add,
+	.remove = vzbc_proc_bc_remove,
+};
 
 int vzbc_proc_init(void)
 {
+	int err;
+
+	err = vzbc_bc_slot_reserve(&vzbc_proc_slot);
+	if (err)
+		return err;
 	vzbc_proc_bc_dir = proc_mkdir("bc", NULL);
 	if (!vzbc_proc_bc_dir)
 		return -ENOMEM;
@@ -277,6 +307,7 @@ int vzbc_proc_init(void)
 		goto out_remove_bc_dir;
 	if (!proc_create("user_beancounters", 0444, NULL, &vzbc_ub_proc_ops))
 		goto out_remove_bc_dir;
+	vzbc_bc_hooks_register(&vzbc_proc_hooks);
 	return 0;
 
 out_remove_bc_dir:
@@ -286,6 +317,7 @@ out_remove_bc_dir:
 
 void vzbc_proc_exit(void)
 {
+	vzbc_bc_hooks_unregister(&vzbc_proc_hooks);
 	remove_proc_entry("user_beancounters", NULL);
 	proc_remove(vzbc_proc_bc_dir);
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The beancounter registry: beancounters by container id and by cgroup.
+ * The beancounter registry: beancounters by container id and by cgroup,
+ * their references, limits and private areas, and the hooks of the layers
+ * above (bc_registry.h).  It calls no other file of vzbc.
  *
  * Locking:
  * - vzbc_registry_mutex serialises every change to the registry (create,
- *   destroy) and to the /proc directory of a beancounter.  It nests
- *   outside nothing of ours; proc_mkdir()/remove_proc_subtree() are called
- *   with it held.
+ *   destroy), the hook list, and the add/publish/remove hooks, which run
+ *   with it held (bc_proc.c's hook calls proc_mkdir()/proc_remove()).  It
+ *   is the outermost lock of the module.
  * - vzbc_bcs (xarray, its own spinlock inside) maps ctid -> beancounter;
  *   readers use xa_load()/xa_find() under rcu_read_lock().
  * - vzbc_cg_hash maps the bound cgroup -> beancounter; updated under the
@@ -26,7 +28,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
-#include "vzbc.h"
+#include "bc_registry.h"
 
 static DEFINE_MUTEX(vzbc_registry_mutex);
 static DEFINE_XARRAY(vzbc_bcs);
@@ -53,32 +55,88 @@ module_param_cb(live_beancounters, &vzbc_live_ops, NULL, 0444);
 MODULE_PARM_DESC(live_beancounters,
 		 "beancounter objects allocated and not yet freed (read-only)");
 
-static const char * const vzbc_resource_names[__VZBC_RES_MAX] = {
-	[VZBC_RES_NUMPROC]	= "numproc",
-	[VZBC_RES_PHYSPAGES]	= "physpages",
-	[VZBC_RES_SWAPPAGES]	= "swappages",
-	[VZBC_RES_IOBYTES]	= "iobytes",
-	[VZBC_RES_IOPS]		= "iops",
-};
+/*
+ * Private areas: the bytes reserved after struct vzbc_bc so far.  Written
+ * at module init only, before the first beancounter (vzbc_nr_bcs == 0 and
+ * no CREATE can run: /dev/vzbc comes last).
+ */
+static size_t vzbc_priv_size;
 
-bool vzbc_resource_valid(u32 res)
+/* The hooks of the layers above, in registration order; under the mutex. */
+static LIST_HEAD(vzbc_hooks);
+
+int vzbc_bc_slot_reserve(struct vzbc_bc_slot *slot)
 {
-	return res < __VZBC_RES_MAX && vzbc_resource_names[res];
+	if (WARN_ON(atomic_long_read(&vzbc_live_bcs)))
+		return -EBUSY;
+	slot->offset = vzbc_priv_size;
+	vzbc_priv_size += ALIGN(slot->size, sizeof(u64));
+	return 0;
 }
 
-const char *vzbc_resource_name(u32 res)
+void vzbc_registry_assert_held(void)
 {
-	return vzbc_resource_valid(res) ? vzbc_resource_names[res] : NULL;
+	lockdep_assert_held(&vzbc_registry_mutex);
 }
 
-/* Every resource vzbc accounts, in OpenVZ's order. */
-const u32 vzbc_resources[VZBC_NR_RESOURCES] = {
-	VZBC_RES_NUMPROC,
-	VZBC_RES_PHYSPAGES,
-	VZBC_RES_SWAPPAGES,
-	VZBC_RES_IOBYTES,
-	VZBC_RES_IOPS,
-};
+void vzbc_bc_hooks_register(struct vzbc_bc_hooks *hooks)
+{
+	mutex_lock(&vzbc_registry_mutex);
+	WARN_ON(atomic_long_read(&vzbc_nr_bcs));
+	list_add_tail(&hooks->node, &vzbc_hooks);
+	mutex_unlock(&vzbc_registry_mutex);
+}
+
+void vzbc_bc_hooks_unregister(struct vzbc_bc_hooks *hooks)
+{
+	mutex_lock(&vzbc_registry_mutex);
+	WARN_ON(atomic_long_read(&vzbc_nr_bcs));
+	list_del(&hooks->node);
+	mutex_unlock(&vzbc_registry_mutex);
+}
+
+/* Runs the add hooks; on an error, the remove hooks of those that ran. */
+static int vzbc_hooks_add(struct vzbc_bc *bc)
+{
+	struct vzbc_bc_hooks *h;
+	int err;
+
+	lockdep_assert_held(&vzbc_registry_mutex);
+	list_for_each_entry(h, &vzbc_hooks, node) {
+		if (!h->add)
+			continue;
+		err = h->add(bc);
+		if (err)
+			goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	list_for_each_entry_continue_reverse(h, &vzbc_hooks, node)
+		if (h->remove)
+			h->remove(bc);
+	return err;
+}
+
+static void vzbc_hooks_remove(struct vzbc_bc *bc)
+{
+	struct vzbc_bc_hooks *h;
+
+	lockdep_assert_held(&vzbc_registry_mutex);
+	list_for_each_entry_reverse(h, &vzbc_hooks, node)
+		if (h->remove)
+			h->remove(bc);
+}
+
+static void vzbc_hooks_publish(struct vzbc_bc *bc)
+{
+	struct vzbc_bc_hooks *h;
+
+	lockdep_assert_held(&vzbc_registry_mutex);
+	list_for_each_entry(h, &vzbc_hooks, node)
+		if (h->publish)
+			h->publish(bc);
+}
 
 unsigned long vzbc_bc_count(void)
 {
@@ -206,7 +264,8 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	unsigned int i;
 	int err;
 
-	bc = kzalloc(sizeof(*bc), GFP_KERNEL);
+	bc = kzalloc(struct_size(bc, priv, vzbc_priv_size / sizeof(u64)),
+		     GFP_KERNEL);
 	if (!bc) {
 		cgroup_put(cgrp);
 		return ERR_PTR(-ENOMEM);
@@ -216,9 +275,9 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	bc->cgrp = cgrp;
 	kref_init(&bc->ref);
 	spin_lock_init(&bc->limits_lock);
-	for (i = 0; i < VZBC_NR_RESOURCES; i++) {
-		bc->limits[vzbc_resources[i]].barrier = VZBC_UNLIMITED;
-		bc->limits[vzbc_resources[i]].limit = VZBC_UNLIMITED;
+	for (i = 0; i < __VZBC_RES_MAX; i++) {
+		bc->limits[i].barrier = VZBC_UNLIMITED;
+		bc->limits[i].limit = VZBC_UNLIMITED;
 	}
 
 	mutex_lock(&vzbc_registry_mutex);
@@ -233,23 +292,19 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	if (err)
 		goto out_unlock;
 	/* Everything a reader or the tick may look at, before they can. */
-	vzbc_acct_mem_bind(bc);
-	vzbc_acct_io_bind(bc);
-	vzbc_events_bind(bc);
-	err = xa_insert(&vzbc_bcs, ctid, bc, GFP_KERNEL);
+	err = vzbc_hooks_add(bc);
 	if (err)
 		goto out_unlock;
-	err = vzbc_proc_bc_add(bc);
+	err = xa_insert(&vzbc_bcs, ctid, bc, GFP_KERNEL);
 	if (err)
-		goto out_erase;
+		goto out_remove;
 	/*
-	 * Count and publish in one RCU read-side section.  Tasks are
-	 * subtracted when cgroup_release() takes them off their css_set, so
-	 * a task reaped before the walk is neither counted nor subtracted
-	 * (vzbc_acct_tasks_bind() skips one still on the task list).
+	 * Publish to the probes in one RCU read-side section with the
+	 * publish hooks, which count what is there already (acct_tasks.c
+	 * says why this must be one section).
 	 */
 	rcu_read_lock();
-	vzbc_acct_tasks_bind(bc);
+	vzbc_hooks_publish(bc);
 	hash_add_rcu(vzbc_cg_hash, &bc->cg_node, (unsigned long)cgrp);
 	atomic_long_inc(&vzbc_nr_bcs);
 	rcu_read_unlock();
@@ -257,12 +312,8 @@ struct vzbc_bc *vzbc_bc_create(u32 ctid, struct cgroup *cgrp)
 	mutex_unlock(&vzbc_registry_mutex);
 	return bc;
 
-out_erase:
-	/* GET or LIST may hold a reference already: free through it. */
-	xa_erase(&vzbc_bcs, ctid);
-	mutex_unlock(&vzbc_registry_mutex);
-	vzbc_bc_put(bc);
-	return ERR_PTR(err);
+out_remove:
+	vzbc_hooks_remove(bc);
 out_unlock:
 	mutex_unlock(&vzbc_registry_mutex);
 	vzbc_bc_free_rcu(&bc->rcu);	/* never published: no reader */
@@ -276,7 +327,7 @@ static void vzbc_bc_unlink(struct vzbc_bc *bc)
 	xa_erase(&vzbc_bcs, bc->ctid);
 	hash_del_rcu(&bc->cg_node);
 	atomic_long_dec(&vzbc_nr_bcs);
-	vzbc_proc_bc_remove(bc);
+	vzbc_hooks_remove(bc);
 	vzbc_bc_put(bc);
 }
 
@@ -297,8 +348,7 @@ int vzbc_bc_destroy(u32 ctid)
 
 int vzbc_bc_set_limits(struct vzbc_bc *bc, u32 res, u64 barrier, u64 limit)
 {
-	if (!vzbc_resource_valid(res) || barrier > limit ||
-	    limit > VZBC_UNLIMITED)
+	if (res >= __VZBC_RES_MAX || barrier > limit || limit > VZBC_UNLIMITED)
 		return -EINVAL;
 	spin_lock(&bc->limits_lock);
 	WRITE_ONCE(bc->limits[res].barrier, barrier);
@@ -307,36 +357,14 @@ int vzbc_bc_set_limits(struct vzbc_bc *bc, u32 res, u64 barrier, u64 limit)
 	return 0;
 }
 
-void vzbc_bc_stat(struct vzbc_bc *bc, u32 res, struct vzbc_stat *st)
+void vzbc_bc_get_limits(struct vzbc_bc *bc, u32 res, struct vzbc_limits *l)
 {
-	memset(st, 0, sizeof(*st));
-	st->resource = res;
 	spin_lock(&bc->limits_lock);
-	st->barrier = bc->limits[res].barrier;
-	st->limit = bc->limits[res].limit;
+	*l = bc->limits[res];
 	spin_unlock(&bc->limits_lock);
-	switch (res) {
-	case VZBC_RES_NUMPROC:
-		vzbc_acct_tasks_stat(bc, st);
-		break;
-	case VZBC_RES_PHYSPAGES:
-	case VZBC_RES_SWAPPAGES:
-		vzbc_acct_mem_stat(bc, res, st);
-		break;
-	case VZBC_RES_IOBYTES:
-	case VZBC_RES_IOPS:
-		vzbc_acct_io_stat(bc, res, st);
-		break;
-	}
 }
 
-int vzbc_registry_init(void)
-{
-	return 0;
-}
-
-/* Tears down every beancounter; the probes are gone already. */
-void vzbc_registry_exit(void)
+void vzbc_bc_destroy_all(void)
 {
 	struct vzbc_bc *bc;
 	unsigned long index;
@@ -345,10 +373,21 @@ void vzbc_registry_exit(void)
 	xa_for_each(&vzbc_bcs, index, bc)
 		vzbc_bc_unlink(bc);
 	mutex_unlock(&vzbc_registry_mutex);
+}
+
+int vzbc_registry_init(void)
+{
+	return 0;
+}
+
+void vzbc_registry_exit(void)
+{
+	WARN_ON(!list_empty(&vzbc_hooks));
 	xa_destroy(&vzbc_bcs);
 	/*
-	 * Readers of /proc may still hold references: the last put, and
-	 * its call_rcu(), can come as late as vzbc_proc_exit().  The module's
-	 * exit ends with the rcu_barrier() that waits for them.
+	 * Readers of /proc may have held references past
+	 * vzbc_bc_destroy_all(): the last put, and its call_rcu(), can come
+	 * as late as the /proc exit.  The module's exit ends with the
+	 * rcu_barrier() that waits for them.
 	 */
 }

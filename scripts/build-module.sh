@@ -2,35 +2,49 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # build-module.sh REL [MAKE-ARGS...]: build vzbc.ko for kernel release REL in
-# its own tree, build/REL/src (a copy of Kbuild, kmod/ and include/), so that
-# modules for several kernels and the in-tree "make" never share objects.
-# Output: build/REL/src/vzbc.ko; kbuild's output is also kept in
-# build/REL/build.log.  Extra arguments go to kbuild (e.g. W=1).
+# its own tree, build/REL/src, so that modules for several kernels never
+# share objects and no build product lands in the repository.  The tree is
+# a copy of kmod/ (Kbuild, dkms.conf, the sources) with include/ beside the
+# sources, the layout kmod/Kbuild expects.  Output: build/REL/src/vzbc.ko;
+# kbuild's output is also kept in build/REL/build.log.  Extra arguments go
+# to kbuild (e.g. W=1, C=2).  KDIR overrides /lib/modules/REL/build.
+#
+# build-module.sh --stage DIR: only make that source tree in DIR (for DKMS:
+# DIR=/usr/src/vzbc-<version>).
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-[ $# -ge 1 ] || die "usage: ${0##*/} REL [MAKE-ARGS...]"
+# stage DIR: refresh the module's source tree in DIR.  What is gone from the
+# repository goes; objects already there stay, so rebuilds are incremental.
+stage() {
+	local dir=$1 ex=(--exclude='*.o' --exclude='*.ko' --exclude='*.mod'
+		--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.order'
+		--exclude='*.symvers' --exclude='.*.d' --exclude='*.o.d'
+		--exclude='*.a')
+
+	mkdir -p "$dir"
+	find "$dir" -type f \( -name '*.[chS]' -o -name Kbuild -o \
+		-name Makefile -o -name dkms.conf \) -delete
+	(cd "$LOWFAT_ROOT/kmod" && tar -cf - "${ex[@]}" .) | tar -C "$dir" -xf -
+	(cd "$LOWFAT_ROOT" && tar -cf - include) | tar -C "$dir" -xf -
+}
+
+[ $# -ge 1 ] || die "usage: ${0##*/} REL [MAKE-ARGS...] | --stage DIR"
+if [ "$1" = --stage ]; then
+	[ $# -eq 2 ] || die "usage: ${0##*/} --stage DIR"
+	stage "$2"
+	exit 0
+fi
 rel=$1
 shift
-kdir=/lib/modules/$rel/build
+kdir=${KDIR:-/lib/modules/$rel/build}
 [ -d "$kdir" ] || die "no headers for $rel at $kdir; run scripts/deps.sh"
 
 out=$LOWFAT_BUILD/$rel
 lock_build "$rel"
 src=$out/src
-mkdir -p "$src"
-
-# Refresh the sources: drop what is gone from the repository, copy the rest
-# without any build products an in-tree "make" left behind.  Objects already
-# in $src stay, so rebuilds are incremental.
-find "$src" -type f \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) \
-	-delete
-(cd "$LOWFAT_ROOT" &&
- tar -cf - --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
-	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.order' \
-	--exclude='*.symvers' --exclude='.*.d' --exclude='*.o.d' \
-	--exclude='*.a' Kbuild kmod include) | tar -C "$src" -xf -
+stage "$src"
 
 log "building vzbc.ko for $rel"
 set +e

@@ -10,7 +10,7 @@ set -euo pipefail
 
 PACKAGES=(
 	# build
-	make gcc libc6-dev pkg-config sparse perl
+	make gcc libc6-dev pkg-config sparse perl dkms
 	libnl-3-dev libnl-route-3-dev libnl-genl-3-dev libcap-dev
 	# the two kernels we test on, their headers, and the 6.1 source tree
 	# (kselftest_harness.h, checkpatch.pl)

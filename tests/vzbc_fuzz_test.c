@@ -75,11 +75,12 @@ static size_t page_size(void)
  * per command.  The fuzzer fails on anything else.
  */
 enum cmd_kind {
-	K_VERSION, K_CREATE, K_DESTROY, K_SET, K_GET, K_LIST, K_UNKNOWN, K_NR
+	K_VERSION, K_CREATE, K_DESTROY, K_SET, K_GET, K_LIST, K_RESOURCES,
+	K_UNKNOWN, K_NR
 };
 
 static const char *const kind_names[K_NR] = {
-	"VERSION", "CREATE", "DESTROY", "SET", "GET", "LIST", "unknown",
+	"VERSION", "CREATE", "DESTROY", "SET", "GET", "LIST", "RESOURCES", "unknown",
 };
 
 static const int documented[K_NR][10] = {
@@ -90,6 +91,7 @@ static const int documented[K_NR][10] = {
 	[K_SET]     = { EINVAL, ENOENT, EPERM, EFAULT, E2BIG },
 	[K_GET]     = { EINVAL, ENOENT, EFAULT, E2BIG },
 	[K_LIST]    = { EINVAL, EFAULT, E2BIG },
+	[K_RESOURCES] = { EINVAL, EFAULT, E2BIG },
 	[K_UNKNOWN] = { ENOTTY },
 };
 
@@ -388,7 +390,9 @@ struct ioc_case {
 	void *out;			/* GET stats, LIST ctids */
 	enum fz_ptr_kind out_kind;
 	size_t out_writable;
-	uint32_t count;			/* nr_stats, nr_ctids */
+	uint32_t count;			/* nr_stats, nr_ctids, nr_info */
+	uint32_t stride;		/* RESOURCES info_size, 0 as 40 */
+	size_t ver0;			/* smallest size accepted */
 	uint32_t ctid;			/* CREATE, DESTROY */
 	struct fz_errset expect;	/* errors this call may give */
 	bool may_succeed;
@@ -425,7 +429,7 @@ static bool vfs_magic(unsigned int type)
 
 static const unsigned long real_cmds[] = {
 	VZBC_IOC_VERSION, VZBC_IOC_CREATE, VZBC_IOC_DESTROY, VZBC_IOC_SET,
-	VZBC_IOC_GET, VZBC_IOC_LIST,
+	VZBC_IOC_GET, VZBC_IOC_LIST, VZBC_IOC_RESOURCES,
 };
 
 static unsigned long pick_cmd(struct fz_rng *r, enum cmd_kind *kind)
@@ -454,10 +458,10 @@ static unsigned long pick_cmd(struct fz_rng *r, enum cmd_kind *kind)
 		} while (vfs_magic(_IOC_TYPE(cmd)));
 		break;
 	}
+	/* Type and number make the command: size and direction do not. */
 	*kind = K_UNKNOWN;
-	for (unsigned int i = 0; i < ARRAY_SIZE(real_cmds); i++)
-		if (cmd == real_cmds[i])
-			*kind = (enum cmd_kind)i;
+	if (_IOC_TYPE(cmd) == VZBC_MAGIC && _IOC_NR(cmd) < ARRAY_SIZE(real_cmds))
+		*kind = (enum cmd_kind)_IOC_NR(cmd);
 	return cmd;
 }
 
@@ -652,6 +656,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		struct vzbc_set set;
 		struct vzbc_get get;
 		struct vzbc_list list;
+		struct vzbc_resources res;
 		char bytes[64];
 	} k;
 	const size_t ps = page_size();
@@ -727,6 +732,21 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		k.list.ctids = (uintptr_t)c->out;
 		fields_bad = k.list.start_ctid > VZBC_CTID_MAX;
 		break;
+	case K_RESOURCES:
+		c->ksize = sizeof(k.res);
+		k.res.nr_info = c->count = fz_chance(r, 85) ? fz_below(r, 8) :
+					   (uint32_t)fz_next(r) >> fz_below(r, 32);
+		k.res.info_size = fz_chance(r, 80) ? 0 : fz_below(r, 2 * ps);
+		k.res.nr_total = fz_chance(r, 90) ? 0 : (uint32_t)fz_next(r);
+		c->out_kind = pick_ptr_kind(r);
+		c->stride = k.res.info_size ? k.res.info_size :
+			    VZBC_RES_INFO_SIZE_VER0;
+		len = (c->count < VZBC_NR_RES + 2 ? c->count : VZBC_NR_RES + 2) *
+		      (c->stride <= ps ? c->stride : 0);
+		c->out = fz_ptr(r, a, c->out_kind, len);
+		k.res.info = (uintptr_t)c->out;
+		fields_bad = c->stride < VZBC_RES_INFO_SIZE_VER0 || c->stride > ps;
+		break;
 	default:	/* VERSION and unknown commands: any argument */
 		c->ksize = sizeof(k.get);
 		fz_fill(r, &k, c->ksize);
@@ -738,6 +758,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		ptr_room(a, c->out_kind, c->out, &rd, &c->out_writable);
 	}
 
+	c->ver0 = c->kind == K_GET ? VZBC_GET_SIZE_VER0 : c->ksize;
 	/* The struct: its size field, a tail past it, where it lives. */
 	c->size = pick_size(r, c->ksize);
 	memcpy(&k, &c->size, sizeof(c->size));
@@ -782,9 +803,9 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		fz_errset_add(&c->expect, EFAULT);
 		return;
 	}
-	/* VER0 == sizeof for all five structs. */
-	if (c->size < c->ksize || c->size > ps) {
-		fz_errset_add(&c->expect, c->size < c->ksize ? EINVAL : E2BIG);
+	/* VER0 == sizeof for all structs but GET's (VER1 adds stat_size). */
+	if (c->size < c->ver0 || c->size > ps) {
+		fz_errset_add(&c->expect, c->size < c->ver0 ? EINVAL : E2BIG);
 		if (c->readable < c->ksize)
 			fz_errset_add(&c->expect, EFAULT);
 		return;
@@ -798,7 +819,9 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		fz_errset_add(&c->expect, E2BIG);
 		early = true;
 	}
-	if (c->readable >= c->ksize && fields_bad) {
+	/* GET reads its fields from a size below sizeof (VER0). */
+	if (c->readable >= (c->size < c->ksize ? c->size : c->ksize) &&
+	    fields_bad) {
 		fz_errset_add(&c->expect, EINVAL);
 		early = true;
 	}
@@ -828,7 +851,18 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 			fz_errset_add(&c->expect, EFAULT);
 			c->may_succeed = false;
 		}
-		if (c->writable < c->ksize) {
+		/* The struct is written back up to min(size, sizeof). */
+		if (c->writable < (c->size < c->ksize ? c->size : c->ksize)) {
+			fz_errset_add(&c->expect, EFAULT);
+			c->may_succeed = false;
+		}
+		break;
+	}
+	case K_RESOURCES: {
+		uint32_t n = c->count < VZBC_NR_RES ? c->count : VZBC_NR_RES;
+
+		if (c->out_writable < (size_t)n * c->stride ||
+		    c->writable < c->ksize) {
 			fz_errset_add(&c->expect, EFAULT);
 			c->may_succeed = false;
 		}

@@ -410,6 +410,51 @@ static int check_resource(const struct nlattr *nest, uint32_t want_id,
 	return 0;
 }
 
+/* A VZBC_CMD_RESOURCES reply: the resource table, each id, name and unit. */
+static int check_resources_reply(const struct nlattr *attrs, size_t len,
+				 struct fz_nl_seen *seen, char *why,
+				 size_t whylen)
+{
+	const struct nlattr *a, *r, *f;
+	unsigned int nres = 0;
+
+	genl_for_each_attr(a, attrs, len) {
+		if ((a->nla_type & NLA_TYPE_MASK) != VZBC_A_RESOURCES)
+			WHY("resources reply: attribute %d", a->nla_type);
+		genl_for_each_attr(r, genl_attr_data(a), genl_attr_len(a)) {
+			unsigned int have = 0;
+
+			if (nres >= VZBC_NR_RES)
+				WHY("resources reply: more than %u", VZBC_NR_RES);
+			genl_for_each_attr(f, genl_attr_data(r), genl_attr_len(r)) {
+				const char *d = genl_attr_data(f);
+				int flen = genl_attr_len(f);
+
+				if (f->nla_type != VZBC_RES_A_ID &&
+				    f->nla_type != VZBC_RES_A_NAME &&
+				    f->nla_type != VZBC_RES_A_UNIT)
+					WHY("resources reply: attribute %d", f->nla_type);
+				have |= 1u << f->nla_type;
+				if (f->nla_type == VZBC_RES_A_ID &&
+				    (flen != 4 || *(const uint32_t *)d != vzbc_res_ids[nres]))
+					WHY("resources reply: id of entry %u", nres);
+				if (f->nla_type == VZBC_RES_A_NAME &&
+				    (flen < 1 || d[flen - 1] ||
+				     strcmp(d, vzbc_res_names[nres])))
+					WHY("resources reply: name of entry %u", nres);
+			}
+			if (have != (1u << VZBC_RES_A_ID | 1u << VZBC_RES_A_NAME |
+				     1u << VZBC_RES_A_UNIT))
+				WHY("resources reply: attributes of entry %u", nres);
+			nres++;
+		}
+	}
+	if (nres != VZBC_NR_RES)
+		WHY("resources reply: %u resources, not %u", nres, VZBC_NR_RES);
+	seen->replies++;
+	return 0;
+}
+
 static int check_get_reply(const struct nlmsghdr *nlh, struct fz_nl_seen *seen,
 			   char *why, size_t whylen)
 {
@@ -423,6 +468,9 @@ static int check_get_reply(const struct nlmsghdr *nlh, struct fz_nl_seen *seen,
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
 		WHY("reply shorter than a genl header (%u)", nlh->nlmsg_len);
+	if (gh->cmd == VZBC_CMD_RESOURCES)
+		return check_resources_reply((const struct nlattr *)attrs, len,
+					     seen, why, whylen);
 	if (gh->cmd != VZBC_CMD_GET)
 		WHY("reply with command %u", gh->cmd);
 	if (!nl_attrs_tile(attrs, len))
