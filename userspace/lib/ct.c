@@ -14,13 +14,13 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bc.h"
 #include "cgroup.h"
 #include "ct.h"
 #include "lock.h"
 #include "net.h"
 #include "ns.h"
 #include "util.h"
-#include "vzbc.h"
 
 extern char **environ;
 
@@ -276,7 +276,6 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 static int teardown(struct ct *ct, struct ct_err **err)
 {
 	_cleanup_close_ int vzfd = -1;
-	bool existed;
 
 	if (cg_exists(ct->cgroup)) {
 		if (cg_kill(ct->cgroup, err) < 0)
@@ -288,9 +287,17 @@ static int teardown(struct ct *ct, struct ct_err **err)
 	if (net_stop(ct->ctid, err) < 0)
 		return -1;
 	/* Without the module loaded there is no beancounter to remove. */
-	if (access(VZBC_DEVICE_PATH, F_OK) == 0 &&
-	    (vzbc_open(&vzfd, err) < 0 || vzbc_destroy(vzfd, ct->ctid, &existed, err) < 0))
-		return -1;
+	if (access(VZBC_DEVICE_PATH, F_OK) == 0) {
+		int r;
+
+		vzfd = bc_open(BC_OPEN_MODPROBE, err);
+		if (vzfd < 0)
+			return -1;
+		r = bc_destroy(vzfd, ct->ctid, err);
+		if (r < 0 && r != -ENOENT)
+			return -1;
+		err_free(err);	/* no beancounter: nothing to remove */
+	}
 	if (cg_remove(ct->cgroup, err) < 0)
 		return -1;
 	if (unlink(ct->state_path) < 0 && errno != ENOENT)
@@ -615,7 +622,8 @@ static int do_start(struct ct *ct, struct ct_err **err)
 		if (net_parse_ip(*ip, &canon, err) < 0)
 			return err_prefix(err, "%s: IP_ADDRESS", ct->conf_path);
 	}
-	if (vzbc_open(&vzfd, err) < 0)
+	vzfd = bc_open(BC_OPEN_MODPROBE, err);
+	if (vzfd < 0)
 		return -1;
 	r = mkdir_p(ct->root, 0755);
 	if (r < 0)
@@ -624,7 +632,7 @@ static int do_start(struct ct *ct, struct ct_err **err)
 		return -1;
 	if (cg_prepare(ct->paths->cgroup_root, err) < 0 ||
 	    cg_create(ct->cgroup, &cgfd, err) < 0 ||
-	    vzbc_create(vzfd, ct->ctid, cgfd, err) < 0)
+	    bc_create(vzfd, ct->ctid, cgfd, err) < 0)
 		return -1;
 	/* The saved limits hold before the container's first task exists. */
 	if (lim_apply(&limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
@@ -826,7 +834,8 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 		_cleanup_close_ int vzfd = -1;
 
 		/* All or nothing, so first: nothing else has changed yet. */
-		if (vzbc_open(&vzfd, err) < 0 ||
+		vzfd = bc_open(BC_OPEN_MODPROBE, err);
+		if (vzfd < 0 ||
 		    lim_apply(s->limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
 			return err_prefix(err, "container %u", ct->ctid);
 	}
