@@ -11,7 +11,7 @@
 #include "bc.h"
 #include "blkdev.h"
 #include "cgtx.h"
-#include "limits.h"
+#include "lim.h"
 #include "util.h"
 
 #define CPU_PERIOD_US	((uint64_t)100000)

@@ -12,7 +12,7 @@
 
 #include <linux/vzbc.h>
 
-#include "limits.h"
+#include "lim.h"
 #include "util.h"
 
 #define KIB		((uint64_t)1024)

@@ -20,8 +20,8 @@
  * "unlimited" is accepted for every value; a barrier of 0 means "no
  * barrier" (memory.high = max), never memory.high = 0.
  */
-#ifndef CTLVZ_LIMITS_H
-#define CTLVZ_LIMITS_H
+#ifndef CTLVZ_LIM_H
+#define CTLVZ_LIM_H
 
 #include <stdbool.h>
 #include <stdint.h>
