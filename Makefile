@@ -4,6 +4,7 @@
 # drives kbuild, the userspace and test sub-makes, and the scripts/ harness.
 #
 #   make                 module (for KDIR) + ctlvz + tests
+#   make unit            host unit tests of the userspace library (KTAP, seconds)
 #   make check           build and run the selftests in QEMU on 6.1 and 6.12
 #   make check KERNELS=6.12
 #   make demo            boot 6.1 in QEMU and run the demo
@@ -41,7 +42,7 @@ define kbuild_silent
 	fi; rm -f $$log; exit $$rc
 endef
 
-.PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
+.PHONY: all modules userspace tests unit templates kselftest-src deps check demo lint \
 	checkpatch lint-w1 lint-sparse install clean help stress bench
 all: modules userspace tests
 
@@ -67,6 +68,12 @@ tests:
 		$(CURDIR)/scripts/kselftest-src.sh && mkdir -p $(BUILD)/tests && \
 		$(MAKE) -C tests O=$(BUILD)/tests KSFT=$(BUILD)/kselftest; \
 	else echo "lowfat: tests/Makefile not there yet, skipping tests"; fi
+
+# Host unit tests (userspace/tests/*_test.c, kselftest harness): KTAP on
+# stdout, one "# Totals: pass:N fail:M ..." line per binary; fails if one fails.
+unit: kselftest-src
+	@mkdir -p $(BUILD)/userspace && \
+	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace KSFT=$(BUILD)/kselftest unit
 
 # OS templates for ctlvz, packed into the VM's /vz/template/cache/.
 TEMPLATES := $(if $(wildcard scripts/mktemplate),$(BUILD)/templates/busybox.tar.gz)
@@ -134,4 +141,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile

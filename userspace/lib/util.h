@@ -24,7 +24,9 @@ static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
 #define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* asprintf() that aborts on ENOMEM: allocation failure is not recoverable here. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
