@@ -44,9 +44,14 @@ int mkdir_p(const char *path, mode_t mode);
 /* Strict decimal parse of an unsigned value in [min, max]; 0 or -EINVAL/-ERANGE. */
 int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
+bool str_has_suffix(const char *s, const char *suf);
+
 /* NULL-terminated string vectors. */
 void strv_free(char **v);
 size_t strv_len(char *const *v);
+/* Words of @s split at blanks (an empty vector for NULL); " "-joined words. */
+char **strv_split(const char *s);
+char *strv_join(char *const *v);
 /* Append a copy of s. */
 char **strv_push(char **v, const char *s);
 static inline void strv_freep(char ***v) { strv_free(*v); }
