@@ -256,6 +256,10 @@ int bc_nl_resources(struct bc_resinfo **out, size_t *nr, struct ct_err **err)
 	int r = bc_request(VZBC_CMD_RESOURCES, 0, resources_cb, &ctx,
 			   "VZBC resources", err);
 
+	if (r == -EOPNOTSUPP)
+		err_errno(err, VZ_BAD_KERNEL, EOPNOTSUPP,
+			  "vzbc.ko does not list its resources (VZBC_CMD_RESOURCES, API %d): "
+			  "load the vzbc.ko that came with ctlvz", VZBC_API_VERSION);
 	if (r < 0) {
 		free(ctx.tab);
 		return r;

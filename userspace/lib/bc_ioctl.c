@@ -175,6 +175,10 @@ int bc_resources(int fd, struct bc_resinfo **out, size_t *nr, struct ct_err **er
 	int r;
 
 	r = bc_ioctl(fd, VZBC_IOC_RESOURCES, &arg, err, "RESOURCES");
+	if (r == -ENOTTY)
+		return err_errno(err, VZ_BAD_KERNEL, ENOTTY,
+				 "vzbc.ko does not list its resources (VZBC_IOC_RESOURCES, API %d): "
+				 "load the vzbc.ko that came with ctlvz", VZBC_API_VERSION);
 	if (r < 0)
 		return r;
 	if (arg.nr_info > BC_MAX_RES)
