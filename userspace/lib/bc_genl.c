@@ -16,6 +16,7 @@
 #include <netlink/netlink.h>
 
 #include "bc.h"
+#include "nlutil.h"
 #include "util.h"
 
 const struct bc_res *bc_info_res(const struct bc_info *bc, uint32_t id)
@@ -76,20 +77,6 @@ nl_fail(struct ct_err **err, int status, int nle, const char *fmt, ...)
 	(*err)->errnum = e;
 	return -e;
 }
-
-static void nl_sock_freep(struct nl_sock **sk)
-{
-	if (*sk)
-		nl_socket_free(*sk);
-}
-#define _cleanup_nl_sock_ _cleanup_(nl_sock_freep)
-
-static void nlmsg_freep(struct nl_msg **m)
-{
-	if (*m)
-		nlmsg_free(*m);
-}
-#define _cleanup_nlmsg_ _cleanup_(nlmsg_freep)
 
 /* A connected socket and the VZBC family id. */
 static int bc_connect(struct nl_sock **out, int *family, struct ct_err **err)
