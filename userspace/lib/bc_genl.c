@@ -63,18 +63,14 @@ static int nle_errno(int nle)
 static int __attribute__((format(printf, 4, 5)))
 nl_fail(struct ct_err **err, int status, int nle, const char *fmt, ...)
 {
-	_cleanup_free_ char *msg = NULL;
 	int e = nle_errno(nle);
 	va_list ap;
 
-	if (!err)
-		return -e;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	err_verrno(err, status, 0, fmt, ap);
 	va_end(ap);
-	err_errno(err, status, 0, "%s", msg ? msg : "netlink");
-	(*err)->errnum = e;
+	if (err)
+		(*err)->errnum = e;
 	return -e;
 }
 

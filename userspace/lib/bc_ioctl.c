@@ -62,28 +62,24 @@ int bc_open(unsigned int flags, struct ct_err **err)
 	return fd;
 }
 
-/* The ioctl's result, or -errno with "vzbc @what" in *@err. */
+/* The ioctl's result, or -errno with the message @fmt in *@err. */
 static int __attribute__((format(printf, 5, 6)))
 bc_ioctl(int fd, unsigned long cmd, void *arg, struct ct_err **err, const char *fmt, ...)
 {
-	_cleanup_free_ char *what = NULL;
 	int r = ioctl(fd, cmd, arg), e = errno;
 	va_list ap;
 
 	if (r >= 0)
 		return r;
-	if (!err)
-		return -e;
 	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		what = NULL;
+	r = err_verrno(err, VZ_RESOURCE_ERROR, e, fmt, ap);
 	va_end(ap);
-	return err_errno(err, VZ_RESOURCE_ERROR, e, "vzbc %s", what ? what : "ioctl");
+	return r;
 }
 
 int bc_version(int fd, struct ct_err **err)
 {
-	return bc_ioctl(fd, VZBC_IOC_VERSION, NULL, err, "VERSION");
+	return bc_ioctl(fd, VZBC_IOC_VERSION, NULL, err, "vzbc VERSION");
 }
 
 int bc_create(int fd, uint32_t ctid, int cgroup_fd, struct ct_err **err)
@@ -92,14 +88,14 @@ int bc_create(int fd, uint32_t ctid, int cgroup_fd, struct ct_err **err)
 		.size = sizeof(arg), .ctid = ctid, .cgroup_fd = cgroup_fd,
 	};
 
-	return bc_ioctl(fd, VZBC_IOC_CREATE, &arg, err, "CREATE of beancounter %u", ctid);
+	return bc_ioctl(fd, VZBC_IOC_CREATE, &arg, err, "vzbc CREATE of beancounter %u", ctid);
 }
 
 int bc_destroy(int fd, uint32_t ctid, struct ct_err **err)
 {
 	struct vzbc_ctid arg = { .size = sizeof(arg), .ctid = ctid };
 
-	return bc_ioctl(fd, VZBC_IOC_DESTROY, &arg, err, "DESTROY of beancounter %u", ctid);
+	return bc_ioctl(fd, VZBC_IOC_DESTROY, &arg, err, "vzbc DESTROY of beancounter %u", ctid);
 }
 
 int bc_set(int fd, uint32_t ctid, uint32_t res, uint64_t barrier,
@@ -110,7 +106,7 @@ int bc_set(int fd, uint32_t ctid, uint32_t res, uint64_t barrier,
 		.barrier = barrier, .limit = limit,
 	};
 
-	return bc_ioctl(fd, VZBC_IOC_SET, &arg, err, "SET of resource %u of beancounter %u",
+	return bc_ioctl(fd, VZBC_IOC_SET, &arg, err, "vzbc SET of resource %u of beancounter %u",
 			res, ctid);
 }
 
@@ -121,7 +117,7 @@ int bc_get(int fd, uint32_t ctid, struct vzbc_stat *stats, uint32_t *nr,
 		.size = sizeof(arg), .ctid = ctid, .nr_stats = *nr,
 		.stats = (uintptr_t)stats, .stat_size = sizeof(*stats),
 	};
-	int r = bc_ioctl(fd, VZBC_IOC_GET, &arg, err, "GET of beancounter %u", ctid);
+	int r = bc_ioctl(fd, VZBC_IOC_GET, &arg, err, "vzbc GET of beancounter %u", ctid);
 
 	if (r >= 0)
 		*nr = arg.nr_stats;
@@ -153,7 +149,7 @@ int bc_list(int fd, uint32_t start, uint32_t *ctids, uint32_t *nr,
 		.size = sizeof(arg), .start_ctid = start, .nr_ctids = *nr,
 		.ctids = (uintptr_t)ctids,
 	};
-	int r = bc_ioctl(fd, VZBC_IOC_LIST, &arg, err, "LIST from ctid %u", start);
+	int r = bc_ioctl(fd, VZBC_IOC_LIST, &arg, err, "vzbc LIST from ctid %u", start);
 
 	if (r < 0)
 		return r;
@@ -174,7 +170,7 @@ int bc_resources(int fd, struct bc_resinfo **out, size_t *nr, struct ct_err **er
 	uint32_t i;
 	int r;
 
-	r = bc_ioctl(fd, VZBC_IOC_RESOURCES, &arg, err, "RESOURCES");
+	r = bc_ioctl(fd, VZBC_IOC_RESOURCES, &arg, err, "vzbc RESOURCES");
 	if (r == -ENOTTY)
 		return err_errno(err, VZ_BAD_KERNEL, ENOTTY,
 				 "vzbc.ko does not list its resources (VZBC_IOC_RESOURCES, API %d): "

@@ -36,16 +36,22 @@ int err_set(struct ct_err **err, int status, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+int err_verrno(struct ct_err **err, int status, int errnum, const char *fmt, va_list ap)
+{
+	if (err)
+		err_vset(err, status, errnum, fmt, ap);
+	return errnum ? -errnum : -EIO;
+}
+
 int err_errno(struct ct_err **err, int status, int errnum, const char *fmt, ...)
 {
 	va_list ap;
+	int r;
 
-	if (err) {
-		va_start(ap, fmt);
-		err_vset(err, status, errnum, fmt, ap);
-		va_end(ap);
-	}
-	return errnum ? -errnum : -EIO;
+	va_start(ap, fmt);
+	r = err_verrno(err, status, errnum, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int err_prefix(struct ct_err **err, const char *fmt, ...)

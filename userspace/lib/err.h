@@ -8,6 +8,8 @@
 #ifndef CTLVZ_ERR_H
 #define CTLVZ_ERR_H
 
+#include <stdarg.h>
+
 #include "vzerror.h"
 
 struct ct_err {
@@ -29,6 +31,8 @@ int err_set(struct ct_err **err, int status, int errnum, const char *fmt, ...)
  */
 int err_errno(struct ct_err **err, int status, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+int err_verrno(struct ct_err **err, int status, int errnum, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Prepend "context: " to the message.  Returns -1. */
 int err_prefix(struct ct_err **err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -43,6 +43,20 @@ static int reap(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Runs @fn in a child; its report in *@rep, chan_read()'s result in *@got; its exit status. */
+static int report_of(void (*fn)(int wfd), struct chan_report *rep, int *got)
+{
+	int fd, status;
+	pid_t pid = child(&fd, fn);
+
+	if (pid < 0)
+		return -1;
+	*got = chan_read(fd, rep);
+	status = reap(pid);
+	close(fd);
+	return status;
+}
+
 static void fail_exec(int wfd)
 {
 	chan_fail(wfd, CHAN_STEP_EXEC, ENOENT, "exec %s in the container", "/no/such");
@@ -80,16 +94,13 @@ static void long_text(int wfd)
 TEST(report_carries_step_and_errno)
 {
 	struct chan_report rep;
-	int fd;
-	pid_t pid = child(&fd, fail_exec);
+	int got;
 
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(1, chan_read(fd, &rep));
+	EXPECT_EQ(127, report_of(fail_exec, &rep, &got));
+	ASSERT_EQ(1, got);
 	EXPECT_EQ(CHAN_STEP_EXEC, rep.step);
 	EXPECT_EQ(ENOENT, rep.errnum);
 	EXPECT_STREQ("exec /no/such in the container", rep.text);
-	EXPECT_EQ(127, reap(pid));
-	close(fd);
 }
 
 TEST(step_not_text)
@@ -127,30 +138,24 @@ TEST(exec_is_eof)
 TEST(malformed_report)
 {
 	struct chan_report rep;
-	int fd;
-	pid_t pid = child(&fd, garbage);
+	int got;
 
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(1, chan_read(fd, &rep));
+	EXPECT_EQ(0, report_of(garbage, &rep, &got));
+	ASSERT_EQ(1, got);
 	EXPECT_EQ(CHAN_STEP_SETUP, rep.step);
 	EXPECT_STREQ("the child sent a malformed report", rep.text);
-	reap(pid);
-	close(fd);
 }
 
 TEST(long_text_is_cut)
 {
 	struct chan_report rep;
-	int fd;
-	pid_t pid = child(&fd, long_text);
+	int got;
 
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(1, chan_read(fd, &rep));
+	EXPECT_EQ(127, report_of(long_text, &rep, &got));
+	ASSERT_EQ(1, got);
 	EXPECT_EQ(CHAN_STEP_RUN, rep.step);
 	EXPECT_EQ(0, rep.errnum);
 	EXPECT_EQ(CHAN_TEXT_MAX - 1, strlen(rep.text));
-	reap(pid);
-	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -57,123 +57,148 @@ static void check(struct __test_metadata *_metadata, enum lim_id id, const char 
 	}
 }
 
-#define OK(id, text, b, l)	check(_metadata, id, text, b, l, NULL)
-#define BAD(id, text, why)	check(_metadata, id, text, 0, 0, why)
+/* One value: accepted as barrier:limit, or refused with why. */
+struct lim_case {
+	enum lim_id id;
+	const char *text;
+	uint64_t barrier, limit;
+	const char *why;
+};
+
+#define OK(id, text, b, l)	{ id, text, b, l, NULL }
+#define BAD(id, text, why)	{ id, text, 0, 0, why }
+
+#define CASES(...) do {							\
+	static const struct lim_case __c[] = { __VA_ARGS__ };		\
+									\
+	for (size_t __i = 0; __i < ARRAY_SIZE(__c); __i++)		\
+		check(_metadata, __c[__i].id, __c[__i].text,		\
+		      __c[__i].barrier, __c[__i].limit, __c[__i].why);	\
+} while (0)
 
 TEST(counts)
 {
-	OK(LIM_NUMPROC, "100", 100, 100);
-	OK(LIM_NUMPROC, "100:200", 100, 200);
-	OK(LIM_NUMPROC, "2147483647", 2147483647, 2147483647);
-	OK(LIM_IOPSLIMIT, "500", 500, 500);
-	OK(LIM_CPUS, "2", 2, 2);
-	OK(LIM_CPUUNITS, "1000", 1000, 1000);
-	OK(LIM_CPUUNITS, "8", 8, 8);
+	CASES(
+		OK(LIM_NUMPROC, "100", 100, 100),
+		OK(LIM_NUMPROC, "100:200", 100, 200),
+		OK(LIM_NUMPROC, "2147483647", 2147483647, 2147483647),
+		OK(LIM_IOPSLIMIT, "500", 500, 500),
+		OK(LIM_CPUS, "2", 2, 2),
+		OK(LIM_CPUUNITS, "1000", 1000, 1000),
+		OK(LIM_CPUUNITS, "8", 8, 8));
 }
 
 TEST(pages_and_sizes)
 {
-	/* A bare number is pages; a size is rounded up to whole pages. */
-	OK(LIM_PHYSPAGES, "65536", 65536, 65536);
-	OK(LIM_PHYSPAGES, "256M", 256 * MIB / 4096, 256 * MIB / 4096);
-	OK(LIM_PHYSPAGES, "1G:2G", GIB / 4096, 2 * GIB / 4096);
-	OK(LIM_PHYSPAGES, "1k", 1, 1);
-	OK(LIM_PHYSPAGES, "5K", 2, 2);
-	OK(LIM_PHYSPAGES, "1T", TIB / 4096, TIB / 4096);
-	OK(LIM_PHYSPAGES, "128m:1g", 128 * MIB / 4096, GIB / 4096);
-	OK(LIM_SWAPPAGES, "0", 0, 0);
-	OK(LIM_SWAPPAGES, "0:0", 0, 0);
+	CASES(
+		/* A bare number is pages; a size is rounded up to whole pages. */
+		OK(LIM_PHYSPAGES, "65536", 65536, 65536),
+		OK(LIM_PHYSPAGES, "256M", 256 * MIB / 4096, 256 * MIB / 4096),
+		OK(LIM_PHYSPAGES, "1G:2G", GIB / 4096, 2 * GIB / 4096),
+		OK(LIM_PHYSPAGES, "1k", 1, 1),
+		OK(LIM_PHYSPAGES, "5K", 2, 2),
+		OK(LIM_PHYSPAGES, "1T", TIB / 4096, TIB / 4096),
+		OK(LIM_PHYSPAGES, "128m:1g", 128 * MIB / 4096, GIB / 4096),
+		OK(LIM_SWAPPAGES, "0", 0, 0),
+		OK(LIM_SWAPPAGES, "0:0", 0, 0));
 }
 
 TEST(rates)
 {
-	/* vzctl: a bare --iolimit is MB/s, 0 is "no limit". */
-	OK(LIM_IOLIMIT, "10", 10 * MIB, 10 * MIB);
-	OK(LIM_IOLIMIT, "512K", 512 * KIB, 512 * KIB);
-	OK(LIM_IOLIMIT, "1G", GIB, GIB);
-	OK(LIM_IOLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED);
-	OK(LIM_IOPSLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED);
-	OK(LIM_CPULIMIT, "50", 50, 50);
-	OK(LIM_CPULIMIT, "150%", 150, 150);
-	OK(LIM_CPULIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED);
+	CASES(
+		/* vzctl: a bare --iolimit is MB/s, 0 is "no limit". */
+		OK(LIM_IOLIMIT, "10", 10 * MIB, 10 * MIB),
+		OK(LIM_IOLIMIT, "512K", 512 * KIB, 512 * KIB),
+		OK(LIM_IOLIMIT, "1G", GIB, GIB),
+		OK(LIM_IOLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED),
+		OK(LIM_IOPSLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED),
+		OK(LIM_CPULIMIT, "50", 50, 50),
+		OK(LIM_CPULIMIT, "150%", 150, 150),
+		OK(LIM_CPULIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED));
 }
 
 TEST(unlimited)
 {
-	OK(LIM_NUMPROC, "unlimited", LIM_UNLIMITED, LIM_UNLIMITED);
-	OK(LIM_NUMPROC, "100:unlimited", 100, LIM_UNLIMITED);
-	OK(LIM_PHYSPAGES, "unlimited:unlimited", LIM_UNLIMITED, LIM_UNLIMITED);
-	OK(LIM_IOLIMIT, "unlimited", LIM_UNLIMITED, LIM_UNLIMITED);
-	BAD(LIM_NUMPROC, "unlimited:100", "the barrier is above the limit");
-	BAD(LIM_NUMPROC, "Unlimited", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "unlimitedx", "not a number (or \"unlimited\")");
+	CASES(
+		OK(LIM_NUMPROC, "unlimited", LIM_UNLIMITED, LIM_UNLIMITED),
+		OK(LIM_NUMPROC, "100:unlimited", 100, LIM_UNLIMITED),
+		OK(LIM_PHYSPAGES, "unlimited:unlimited", LIM_UNLIMITED, LIM_UNLIMITED),
+		OK(LIM_IOLIMIT, "unlimited", LIM_UNLIMITED, LIM_UNLIMITED),
+		BAD(LIM_NUMPROC, "unlimited:100", "the barrier is above the limit"),
+		BAD(LIM_NUMPROC, "Unlimited", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "unlimitedx", "not a number (or \"unlimited\")"));
 }
 
 TEST(bad_suffix)
 {
-	BAD(LIM_PHYSPAGES, "64Q", "the suffix must be K, M, G or T");
-	BAD(LIM_PHYSPAGES, "64MB", "the suffix must be K, M, G or T");
-	BAD(LIM_PHYSPAGES, "1G:64Q", "the suffix must be K, M, G or T");
-	BAD(LIM_IOLIMIT, "4T", "the suffix must be K, M or G");
-	BAD(LIM_IOLIMIT, "4x", "the suffix must be K, M or G");
-	BAD(LIM_PHYSPAGES, "M", "not a number (or \"unlimited\")");
+	CASES(
+		BAD(LIM_PHYSPAGES, "64Q", "the suffix must be K, M, G or T"),
+		BAD(LIM_PHYSPAGES, "64MB", "the suffix must be K, M, G or T"),
+		BAD(LIM_PHYSPAGES, "1G:64Q", "the suffix must be K, M, G or T"),
+		BAD(LIM_IOLIMIT, "4T", "the suffix must be K, M or G"),
+		BAD(LIM_IOLIMIT, "4x", "the suffix must be K, M or G"),
+		BAD(LIM_PHYSPAGES, "M", "not a number (or \"unlimited\")"));
 }
 
 TEST(suffix_on_a_count)
 {
-	/* Counts, percentages and CPUs take no size suffix. */
-	BAD(LIM_NUMPROC, "10K", "not a number (or \"unlimited\")");
-	BAD(LIM_IOPSLIMIT, "1M", "not a number (or \"unlimited\")");
-	BAD(LIM_CPUS, "2G", "not a number (or \"unlimited\")");
-	BAD(LIM_CPUUNITS, "1000%", "not a number (or \"unlimited\")");
-	BAD(LIM_CPULIMIT, "50%%", "not a number (or \"unlimited\")");
+	CASES(
+		/* Counts, percentages and CPUs take no size suffix. */
+		BAD(LIM_NUMPROC, "10K", "not a number (or \"unlimited\")"),
+		BAD(LIM_IOPSLIMIT, "1M", "not a number (or \"unlimited\")"),
+		BAD(LIM_CPUS, "2G", "not a number (or \"unlimited\")"),
+		BAD(LIM_CPUUNITS, "1000%", "not a number (or \"unlimited\")"),
+		BAD(LIM_CPULIMIT, "50%%", "not a number (or \"unlimited\")"));
 }
 
 TEST(not_numbers)
 {
-	BAD(LIM_NUMPROC, "", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "-1", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "+1", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, " 1", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "1 ", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "0x10", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "1.5", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "100:", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, ":100", "not a number (or \"unlimited\")");
-	BAD(LIM_NUMPROC, "1:2:3", "not a number (or \"unlimited\")");
+	CASES(
+		BAD(LIM_NUMPROC, "", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "-1", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "+1", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, " 1", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "1 ", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "0x10", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "1.5", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "100:", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, ":100", "not a number (or \"unlimited\")"),
+		BAD(LIM_NUMPROC, "1:2:3", "not a number (or \"unlimited\")"));
 }
 
 TEST(overflow_and_range)
 {
-	BAD(LIM_NUMPROC, "2147483648", "too large");
-	BAD(LIM_NUMPROC, "18446744073709551615", "too large");
-	BAD(LIM_NUMPROC, "18446744073709551616", "too large");
-	BAD(LIM_NUMPROC, "99999999999999999999999999", "too large");
-	BAD(LIM_PHYSPAGES, "18446744073709551615", "too large");
-	/* The multiplication overflows 64 bits. */
-	BAD(LIM_PHYSPAGES, "16777216T", "too large");
-	BAD(LIM_IOLIMIT, "18446744073709551615G", "too large");
-	/* Pages whose bytes pass INT64_MAX. */
-	BAD(LIM_PHYSPAGES, "2251799813685248", "too large");
-	OK(LIM_PHYSPAGES, "2251799813685247", 2251799813685247ULL, 2251799813685247ULL);
-	BAD(LIM_CPULIMIT, "100001", "too large");
-	BAD(LIM_CPUS, "4097", "too large");
-	BAD(LIM_CPUUNITS, "7", "too small");
-	BAD(LIM_CPUUNITS, "500001", "too large");
+	CASES(
+		BAD(LIM_NUMPROC, "2147483648", "too large"),
+		BAD(LIM_NUMPROC, "18446744073709551615", "too large"),
+		BAD(LIM_NUMPROC, "18446744073709551616", "too large"),
+		BAD(LIM_NUMPROC, "99999999999999999999999999", "too large"),
+		BAD(LIM_PHYSPAGES, "18446744073709551615", "too large"),
+		/* The multiplication overflows 64 bits. */
+		BAD(LIM_PHYSPAGES, "16777216T", "too large"),
+		BAD(LIM_IOLIMIT, "18446744073709551615G", "too large"),
+		/* Pages whose bytes pass INT64_MAX. */
+		BAD(LIM_PHYSPAGES, "2251799813685248", "too large"),
+		OK(LIM_PHYSPAGES, "2251799813685247", 2251799813685247ULL, 2251799813685247ULL),
+		BAD(LIM_CPULIMIT, "100001", "too large"),
+		BAD(LIM_CPUS, "4097", "too large"),
+		BAD(LIM_CPUUNITS, "7", "too small"),
+		BAD(LIM_CPUUNITS, "500001", "too large"));
 }
 
 TEST(barrier_and_limit)
 {
-	BAD(LIM_NUMPROC, "200:100", "the barrier is above the limit");
-	BAD(LIM_NUMPROC, "101:100", "the barrier is above the limit");
-	BAD(LIM_PHYSPAGES, "2G:1G", "the barrier is above the limit");
-	OK(LIM_PHYSPAGES, "1G:1G", GIB / 4096, GIB / 4096);
-	BAD(LIM_IOLIMIT, "1:2", "takes one value, not barrier:limit");
-	BAD(LIM_CPULIMIT, "50:60", "takes one value, not barrier:limit");
-	BAD(LIM_NUMPROC, "0", "a limit of 0 leaves nothing to run with");
-	BAD(LIM_NUMPROC, "0:0", "a limit of 0 leaves nothing to run with");
-	BAD(LIM_PHYSPAGES, "0", "a limit of 0 leaves nothing to run with");
-	OK(LIM_PHYSPAGES, "0:100", 0, 100);
+	CASES(
+		BAD(LIM_NUMPROC, "200:100", "the barrier is above the limit"),
+		BAD(LIM_NUMPROC, "101:100", "the barrier is above the limit"),
+		BAD(LIM_PHYSPAGES, "2G:1G", "the barrier is above the limit"),
+		OK(LIM_PHYSPAGES, "1G:1G", GIB / 4096, GIB / 4096),
+		BAD(LIM_IOLIMIT, "1:2", "takes one value, not barrier:limit"),
+		BAD(LIM_CPULIMIT, "50:60", "takes one value, not barrier:limit"),
+		BAD(LIM_NUMPROC, "0", "a limit of 0 leaves nothing to run with"),
+		BAD(LIM_NUMPROC, "0:0", "a limit of 0 leaves nothing to run with"),
+		BAD(LIM_PHYSPAGES, "0", "a limit of 0 leaves nothing to run with"),
+		OK(LIM_PHYSPAGES, "0:100", 0, 100));
 }
 
 TEST(shorthands)
