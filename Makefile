@@ -6,6 +6,7 @@
 # test sub-makes, and the scripts/ harness.
 #
 #   make                 module (for KDIR) + ctlvz + tests
+#   make unit            host unit tests of the userspace library (KTAP, seconds)
 #   make check           build and run the selftests in QEMU on 6.1 and 6.12
 #   make check KERNELS=6.12
 #   make demo            boot 6.1 in QEMU and run the demo
@@ -48,7 +49,7 @@ define kbuild_silent
 	fi; rm -f $$log; exit $$rc
 endef
 
-.PHONY: all modules userspace tests templates kselftest-src deps check demo lint \
+.PHONY: all modules userspace tests unit templates kselftest-src deps check demo lint \
 	checkpatch lint-w1 lint-sparse install clean help stress bench dkms-check
 all: modules userspace tests
 
@@ -74,6 +75,12 @@ tests:
 		$(CURDIR)/scripts/kselftest-src.sh && mkdir -p $(BUILD)/tests && \
 		$(MAKE) -C tests O=$(BUILD)/tests KSFT=$(BUILD)/kselftest; \
 	else echo "lowfat: tests/Makefile not there yet, skipping tests"; fi
+
+# Host unit tests (userspace/tests/*_test.c, kselftest harness): KTAP on
+# stdout, one "# Totals: pass:N fail:M ..." line per binary; fails if one fails.
+unit: kselftest-src
+	@mkdir -p $(BUILD)/userspace && \
+	$(MAKE) --no-print-directory -C userspace O=$(BUILD)/userspace KSFT=$(BUILD)/kselftest unit
 
 # OS templates for ctlvz, packed into the VM's /vz/template/cache/.
 TEMPLATES := $(if $(wildcard scripts/mktemplate),$(BUILD)/templates/busybox.tar.gz)
@@ -145,4 +152,4 @@ dkms-check:
 	@$(CURDIR)/scripts/dkms-check.sh
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,19s/^# \{0,1\}//p' Makefile

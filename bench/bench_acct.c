@@ -35,12 +35,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/vzbc.h>
+
+#include "bc.h"
 
 #define BENCH_CTID	4242
 #define FAULT_BYTES	(32UL << 20)
@@ -82,8 +83,7 @@ static double now_ns(void)
 /* Loads vzbc; binds CGROUP to a beancounter if @bind. */
 static void vzbc_on(int bind)
 {
-	struct vzbc_create c = { .size = sizeof(c), .ctid = BENCH_CTID };
-	int mfd, dev = -1, cg;
+	int mfd, dev = -1, cg, r;
 
 	mfd = open(module_path, O_RDONLY | O_CLOEXEC);
 	if (mfd < 0)
@@ -93,12 +93,14 @@ static void vzbc_on(int bind)
 	close(mfd);
 	/* devtmpfs creates the node asynchronously. */
 	for (int i = 0; i < 500 && dev < 0; i++) {
-		dev = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
+		dev = bc_open(0, NULL);
 		if (dev < 0)
 			usleep(10000);
 	}
-	if (dev < 0)
+	if (dev < 0) {
+		errno = -dev;
 		die("open /dev/vzbc");
+	}
 	if (!bind) {
 		close(dev);
 		return;
@@ -106,9 +108,11 @@ static void vzbc_on(int bind)
 	cg = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
 		die("open %s", cgroup_path);
-	c.cgroup_fd = cg;
-	if (ioctl(dev, VZBC_IOC_CREATE, &c) < 0)
+	r = bc_create(dev, BENCH_CTID, cg, NULL);
+	if (r < 0) {
+		errno = -r;
 		die("VZBC_IOC_CREATE %u on %s", BENCH_CTID, cgroup_path);
+	}
 	close(cg);
 	close(dev);
 }
@@ -116,13 +120,17 @@ static void vzbc_on(int bind)
 /* Unbinds (if @bound) and unloads vzbc. */
 static void vzbc_off(int bound)
 {
-	struct vzbc_ctid d = { .size = sizeof(d), .ctid = BENCH_CTID };
-	int dev = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
+	int dev = bc_open(0, NULL), r;
 
-	if (dev < 0)
+	if (dev < 0) {
+		errno = -dev;
 		die("open /dev/vzbc");
-	if (bound && ioctl(dev, VZBC_IOC_DESTROY, &d) < 0)
+	}
+	r = bound ? bc_destroy(dev, BENCH_CTID, NULL) : 0;
+	if (r < 0) {
+		errno = -r;
 		die("VZBC_IOC_DESTROY %u", BENCH_CTID);
+	}
 	close(dev);
 	/* A reference dropped after an RCU grace period may hold it briefly. */
 	for (int i = 0;; i++) {

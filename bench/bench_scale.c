@@ -13,7 +13,8 @@
  *   proc   open + read to EOF + close of /proc/user_beancounters
  *   dump   one generic netlink dump of the VZBC family (VZBC_CMD_GET with
  *          NLM_F_DUMP), every reply received and parsed up to NLMSG_DONE
- *   get    VZBC_IOC_GET of one beancounter, every ctid in turn
+ *          by ctlvz's kernel client (bc_nl_dump(), libnl)
+ *   get    VZBC_IOC_GET of one beancounter, every ctid in turn (bc_get())
  *
  * and prints the time per beancounter (proc, dump: the time of one read or
  * dump divided by N; get: the time of one call).  Around the binding of
@@ -35,13 +36,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 #include <linux/vzbc.h>
+
+#include "bc.h"
 
 #define BASE_CTID	200000
 #define MAX_CACHES	512
@@ -155,15 +154,18 @@ static void bind_range(int from, int to)
 	char path[512];
 
 	for (int i = from; i < to; i++) {
-		struct vzbc_create c = { .size = sizeof(c), .ctid = BASE_CTID + i };
+		int cgfd, r;
 
 		snprintf(path, sizeof(path), "%s/bc%d", parent, i);
-		c.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (c.cgroup_fd < 0)
+		cgfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cgfd < 0)
 			die("open %s", path);
-		if (ioctl(vzfd, VZBC_IOC_CREATE, &c) < 0)
-			die("VZBC_IOC_CREATE %u", c.ctid);
-		close(c.cgroup_fd);
+		r = bc_create(vzfd, BASE_CTID + i, cgfd, NULL);
+		if (r < 0) {
+			errno = -r;
+			die("VZBC_IOC_CREATE %u", BASE_CTID + i);
+		}
+		close(cgfd);
 	}
 }
 
@@ -172,10 +174,12 @@ static void unbind_all(int n)
 	char path[512];
 
 	for (int i = 0; i < n; i++) {
-		struct vzbc_ctid d = { .size = sizeof(d), .ctid = BASE_CTID + i };
+		int r = bc_destroy(vzfd, BASE_CTID + i, NULL);
 
-		if (ioctl(vzfd, VZBC_IOC_DESTROY, &d) < 0)
-			die("VZBC_IOC_DESTROY %u", d.ctid);
+		if (r < 0) {
+			errno = -r;
+			die("VZBC_IOC_DESTROY %u", BASE_CTID + i);
+		}
 		snprintf(path, sizeof(path), "%s/bc%d", parent, i);
 		if (rmdir(path) < 0)
 			die("rmdir %s", path);
@@ -200,103 +204,31 @@ static long read_proc(void)
 	return total;
 }
 
-static int nl_fd = -1;
-static __u16 family;
-static __u32 nl_seq;
-
-static void nl_send(__u16 type, __u16 flags, __u8 cmd, const char *name)
-{
-	char buf[128] = { 0 };
-	struct nlmsghdr *nh = (void *)buf;
-	struct genlmsghdr *gh = NLMSG_DATA(nh);
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-
-	nh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	nh->nlmsg_type = type;
-	nh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nh->nlmsg_seq = ++nl_seq;
-	gh->cmd = cmd;
-	gh->version = type == GENL_ID_CTRL ? 1 : VZBC_GENL_VERSION;
-	if (name) {
-		struct nlattr *a = (void *)((char *)nh + nh->nlmsg_len);
-
-		a->nla_type = CTRL_ATTR_FAMILY_NAME;
-		a->nla_len = NLA_HDRLEN + strlen(name) + 1;
-		memcpy((char *)a + NLA_HDRLEN, name, strlen(name) + 1);
-		nh->nlmsg_len += NLA_ALIGN(a->nla_len);
-	}
-	if (sendto(nl_fd, buf, nh->nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		die("netlink send");
-}
-
-static void nl_resolve(void)
-{
-	struct nlmsghdr *nh;
-	ssize_t len;
-
-	nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (nl_fd < 0)
-		die("socket NETLINK_GENERIC");
-	nl_send(GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, VZBC_GENL_NAME);
-	len = recv(nl_fd, rbuf, rbuf_len, 0);
-	if (len < 0)
-		die("netlink recv");
-	for (nh = (void *)rbuf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-		struct nlattr *a = (void *)((char *)NLMSG_DATA(nh) + GENL_HDRLEN);
-		int alen = nh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-
-		if (nh->nlmsg_type == NLMSG_ERROR) {
-			errno = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-			die("resolve genl family %s", VZBC_GENL_NAME);
-		}
-		while (alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen) {
-			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-				family = *(__u16 *)((char *)a + NLA_HDRLEN);
-			alen -= NLA_ALIGN(a->nla_len);
-			a = (void *)((char *)a + NLA_ALIGN(a->nla_len));
-		}
-	}
-	if (!family) {
-		errno = ENOENT;
-		die("genl family %s", VZBC_GENL_NAME);
-	}
-}
-
-/* One full dump; returns the number of beancounter messages. */
+/* One full dump through the kernel client; returns the number of beancounters. */
 static long nl_dump(void)
 {
-	long msgs = 0;
+	struct bc_info *bcs = NULL;
+	size_t nr = 0;
+	int r = bc_nl_dump(&bcs, &nr, NULL);
 
-	nl_send(family, NLM_F_DUMP, VZBC_CMD_GET, NULL);
-	for (;;) {
-		ssize_t len = recv(nl_fd, rbuf, rbuf_len, 0);
-		struct nlmsghdr *nh;
-
-		if (len < 0)
-			die("netlink recv (dump)");
-		for (nh = (void *)rbuf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-			if (nh->nlmsg_type == NLMSG_DONE)
-				return msgs;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				errno = -((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-				die("VZBC dump");
-			}
-			if (nh->nlmsg_type == family)
-				msgs++;
-		}
+	if (r < 0) {
+		errno = -r;
+		die("VZBC dump");
 	}
+	free(bcs);
+	return nr;
 }
 
 static void get_one(__u32 ctid)
 {
 	struct vzbc_stat st[8];
-	struct vzbc_get g = {
-		.size = sizeof(g), .ctid = ctid, .nr_stats = 8,
-		.stats = (__u64)(unsigned long)st,
-	};
+	__u32 nr = 8;
+	int r = bc_get(vzfd, ctid, st, &nr, NULL);
 
-	if (ioctl(vzfd, VZBC_IOC_GET, &g) < 0)
+	if (r < 0) {
+		errno = -r;
 		die("VZBC_IOC_GET %u", ctid);
+	}
 }
 
 int main(int argc, char **argv)
@@ -324,10 +256,11 @@ int main(int argc, char **argv)
 	rbuf = malloc(rbuf_len);
 	if (!rbuf)
 		die("malloc");
-	vzfd = open("/dev/vzbc", O_RDWR | O_CLOEXEC);
-	if (vzfd < 0)
+	vzfd = bc_open(0, NULL);
+	if (vzfd < 0) {
+		errno = -vzfd;
 		die("open /dev/vzbc");
-	nl_resolve();
+	}
 
 	for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]) && levels[l] <= max; l++) {
 		int n = levels[l], nb, na, rounds;

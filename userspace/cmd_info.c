@@ -9,7 +9,7 @@
 
 #include <linux/vzbc.h>
 
-#include "bcnl.h"
+#include "bc.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -199,7 +199,7 @@ int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 	if (cmd_no_extra(env, argc, argv, err) < 0 || list_ctids(env->paths, &ids, &n, err) < 0)
 		return -1;
 	/* NPROC is the beancounter's numproc, from one netlink dump. */
-	if (bcnl_dump(&bcs, &nr_bcs, &dump_err) < 0)
+	if (bc_nl_dump(&bcs, &nr_bcs, &dump_err) < 0)
 		nr_bcs = 0;
 
 	if (json)

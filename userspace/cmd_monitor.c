@@ -12,7 +12,7 @@
 
 #include <linux/vzbc.h>
 
-#include "bcnl.h"
+#include "bc.h"
 #include "cmd.h"
 #include "util.h"
 
@@ -21,6 +21,8 @@ struct monitor_args {
 	bool json;
 	unsigned long count;	/* 0: until interrupted */
 	unsigned long seen;
+	struct bc_resinfo *res;	/* the module's resource names */
+	size_t nr_res;
 };
 
 static const char *event_name(uint32_t ev)
@@ -40,7 +42,8 @@ static void fmt_val(char *buf, size_t len, uint64_t v)
 static int print_event(const struct bc_event *ev, void *arg)
 {
 	struct monitor_args *a = arg;
-	const char *res = bc_res_name(ev->res.id);
+	const struct bc_resinfo *ri = bc_resinfo_find(a->res, a->nr_res, ev->res.id);
+	const char *res = ri ? ri->name : NULL;
 	char now[32], barrier[24], limit[24];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -79,6 +82,7 @@ int cmd_monitor(const struct cmd_env *env, int argc, char **argv,
 		{ 0 }
 	};
 	struct monitor_args a = { 0 };
+	_cleanup_free_ struct bc_resinfo *res = NULL;
 	int c;
 
 	/* vzctl syntax: the CTID, if any, comes first ("monitor 101 -j"). */
@@ -102,7 +106,9 @@ int cmd_monitor(const struct cmd_env *env, int argc, char **argv,
 			return cmd_bad_option(env, argv, err);
 		}
 	}
-	if (cmd_no_extra(env, argc, argv, err) < 0)
+	if (cmd_no_extra(env, argc, argv, err) < 0 ||
+	    bc_nl_resources(&res, &a.nr_res, err) < 0)
 		return -1;
-	return bcnl_monitor(print_event, &a, err) < 0 ? -1 : 0;
+	a.res = res;
+	return bc_nl_monitor(print_event, &a, err) < 0 ? -1 : 0;
 }

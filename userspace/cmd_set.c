@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "limits.h"
+#include "lim.h"
 #include "net.h"
 #include "util.h"
 

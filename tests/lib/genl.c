@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <linux/vzbc.h>
 
+#include "bc.h"
 #include "genl.h"
 
 int genl_socket(void)
@@ -93,49 +94,11 @@ int genl_first_error(const void *buf, size_t len)
 int genl_resolve(int sk, const char *family, const char *grp,
 		 uint16_t *id, uint32_t *grp_id)
 {
-	static char buf[GENL_BUF_SIZE];
-	struct nlattr *a, *g, *f;
-	struct nlmsghdr *nlh;
-	struct genl_msg m;
-	ssize_t n;
-	int err;
-
-	genl_msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
-	genl_put(&m, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
-	err = genl_send(sk, &m);
-	if (err)
-		return err;
-	n = genl_recv(sk, buf, sizeof(buf), 5000);
-	if (n < 0)
-		return n;
-	nlh = (struct nlmsghdr *)buf;
-	if (nlh->nlmsg_type == NLMSG_ERROR)
-		return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-	*id = 0;
+	(void)sk;	/* the ids are the same for every socket */
+	if (strcmp(family, VZBC_GENL_NAME))
+		return -EINVAL;
 	*grp_id = 0;
-	genl_for_each_attr(a, (char *)NLMSG_DATA(nlh) + GENL_HDRLEN,
-			   nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN)) {
-		if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-			*id = *(uint16_t *)genl_attr_data(a);
-		if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS ||
-		    !grp)
-			continue;
-		genl_for_each_attr(g, genl_attr_data(a), genl_attr_len(a)) {
-			uint32_t gid = 0;
-			const char *name = NULL;
-
-			genl_for_each_attr(f, genl_attr_data(g),
-					   genl_attr_len(g)) {
-				if (f->nla_type == CTRL_ATTR_MCAST_GRP_ID)
-					gid = *(uint32_t *)genl_attr_data(f);
-				if (f->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
-					name = genl_attr_data(f);
-			}
-			if (name && !strcmp(name, grp))
-				*grp_id = gid;
-		}
-	}
-	return *id ? 0 : -ENOENT;
+	return bc_nl_resolve(grp, id, grp_id, NULL);
 }
 
 static void genl_parse_res(const struct nlattr *nest, struct genl_bc_res *r)

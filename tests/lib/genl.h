@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A few lines of raw generic netlink for the VZBC family tests: raw so that
- * a test can send exactly the malformed message it wants.
+ * a test can send exactly the malformed message it wants.  Resolving the
+ * family, a well-formed request, goes through ctlvz's kernel client
+ * (userspace/lib/bc.h).
  */
 #ifndef VZBC_TESTS_GENL_H
 #define VZBC_TESTS_GENL_H
@@ -21,7 +23,11 @@ struct genl_msg {
 
 /* A NETLINK_GENERIC socket, or -errno. */
 int genl_socket(void);
-/* Family id and the id of multicast group @grp (0 if none), or -errno. */
+/*
+ * Family id of @family (VZBC_GENL_NAME only: -EINVAL otherwise) and, if @grp
+ * is not NULL, the id of its multicast group @grp; 0 or -errno.  @sk is not
+ * used: the ids are the same for every socket.
+ */
 int genl_resolve(int sk, const char *family, const char *grp,
 		 uint16_t *id, uint32_t *grp_id);
 /* Starts a request; returns the message to add attributes to. */

@@ -2,8 +2,9 @@
 /*
  * /dev/vzbc and /proc/user_beancounters helpers for the vzbc selftests.
  *
- * The ioctl wrappers fill the size field with the VER0 size and return 0
- * (or the ioctl's non-negative result) or -errno, so a test can write
+ * The ioctl wrappers are ctlvz's kernel client (userspace/lib/bc.h, each
+ * struct at the size this header gives it) and return 0 (or the ioctl's
+ * non-negative result) or -errno, so a test can write
  * ASSERT_EQ(-ENOENT, vzbc_destroy(fd, ctid)).  Tests that poke at the raw
  * structs call ioctl() themselves.
  */
@@ -19,7 +20,11 @@
 #define UBC_PROC		"/proc/user_beancounters"
 #define BC_PROC_DIR		"/proc/bc"
 
-/* Resources vzbc reports, in resource order. */
+/*
+ * Resources the tests expect vzbc to report, in resource order: an oracle
+ * that the kernel's answers (GET, /proc, VZBC_IOC_RESOURCES) are compared
+ * with, never a source of names for a call.
+ */
 #define VZBC_NR_RES		5u
 extern const uint32_t vzbc_res_ids[VZBC_NR_RES];
 extern const char *const vzbc_res_names[VZBC_NR_RES];

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * A container's life, step by step: create, start, stop, exec, set,
+ * destroy.  Each step is told here in order; the work is done by the
+ * units it names (template, idmap, runstate, cgroup, bc, lim, net, ns).
+ */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fts.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/file.h>
@@ -14,131 +16,19 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bc.h"
 #include "cgroup.h"
 #include "ct.h"
-#include "lock.h"
+#include "idmap.h"
 #include "net.h"
 #include "ns.h"
+#include "runstate.h"
+#include "template.h"
 #include "util.h"
-#include "vzbc.h"
 
-extern char **environ;
-
-#define STATE_STARTING	"starting"
-#define STATE_RUNNING	"running"
-#define STATE_STOPPING	"stopping"
-
-/* Host id ranges: slot N (1..65534) maps container ids 0..65535 to N*65536.. */
-#define IDMAP_SLOT_MAX	65534U
-
-static int pidfd_open_(pid_t pid) { return syscall(SYS_pidfd_open, pid, 0); }
 static int pidfd_signal(int pidfd, int sig)
 {
 	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
-}
-
-
-static char **strv_split(const char *s)
-{
-	_cleanup_free_ char *copy = xstrdup(s ? s : "");
-	char **v = xzalloc(sizeof(char *));
-
-	for (char *save = NULL, *tok = strtok_r(copy, " \t", &save); tok;
-	     tok = strtok_r(NULL, " \t", &save))
-		v = strv_push(v, tok);
-	return v;
-}
-
-static char *strv_join(char *const *v)
-{
-	char *s = xstrdup("");
-
-	for (; v && *v; v++) {
-		char *n = xasprintf("%s%s%s", s, *s ? " " : "", *v);
-
-		free(s);
-		s = n;
-	}
-	return s;
-}
-
-char **ct_ips(const struct ct *ct)
-{
-	return strv_split(kv_get(ct->conf, "IP_ADDRESS"));
-}
-
-int ct_parse_id(const char *s, unsigned int *ctid, struct ct_err **err)
-{
-	unsigned long v;
-	int r = parse_ulong(s, CTID_MIN, CTID_MAX, &v);
-
-	if (r == -EINVAL)
-		return err_set(err, VZ_INVALID_PARAMETER_SYNTAX, 0,
-			       "invalid CTID \"%s\": expected a number %u..%u", s, CTID_MIN, CTID_MAX);
-	if (r < 0)
-		return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
-			       "invalid CTID %s: must be %u..%u", s, CTID_MIN, CTID_MAX);
-	*ctid = v;
-	return 0;
-}
-
-bool ct_hostname_ok(const char *h)
-{
-	size_t n = strlen(h);
-
-	if (n == 0 || n > 64 || h[0] == '-' || h[0] == '.' || h[n - 1] == '.')
-		return false;
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && *h != '-' && *h != '.')
-			return false;
-	return true;
-}
-
-int ct_open(const struct ct_paths *paths, unsigned int ctid, bool lock, struct ct **out,
-	    struct ct_err **err)
-{
-	struct ct *ct = xzalloc(sizeof(*ct));
-	_cleanup_ct_ struct ct *guard = ct;
-	const char *v;
-
-	ct->ctid = ctid;
-	ct->paths = paths;
-	ct->lock_fd = -1;
-	ct->conf_path = xasprintf("%s/%u.conf", paths->confdir, ctid);
-	ct->cgroup = xasprintf("%s/ctlvz/%u", paths->cgroup_root, ctid);
-	ct->state_path = xasprintf("%s/%u.state", paths->lockdir, ctid);
-	ct->console_path = xasprintf("%s/%u.console", paths->lockdir, ctid);
-
-	if (lock && ct_lock(paths, ctid, paths->stop_timeout + 30, &ct->lock_fd, err) < 0)
-		return -1;
-	ct->exists = access(ct->conf_path, F_OK) == 0;
-	if (kv_load(ct->conf_path, true, &ct->conf, err) < 0)
-		return -1;
-	v = kv_get(ct->conf, "VE_ROOT");
-	ct->root = paths_expand(v ? v : paths->ve_root, ctid);
-	v = kv_get(ct->conf, "VE_PRIVATE");
-	ct->private_dir = paths_expand(v ? v : paths->ve_private, ctid);
-	*out = TAKE_PTR(guard);
-	return 0;
-}
-
-void ct_free(struct ct **ctp)
-{
-	struct ct *ct = *ctp;
-
-	if (!ct)
-		return;
-	if (ct->lock_fd >= 0)
-		close(ct->lock_fd);
-	kv_free(&ct->conf);
-	free(ct->conf_path);
-	free(ct->root);
-	free(ct->private_dir);
-	free(ct->cgroup);
-	free(ct->state_path);
-	free(ct->console_path);
-	free(ct);
-	*ctp = NULL;
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -157,96 +47,6 @@ notice(const struct ct *ct, const char *fmt, ...)
 		ct->notice(msg);
 }
 
-/* ---- run state ---- */
-
-/* Field 22 of /proc/PID/stat; 0 if the process is gone. */
-static unsigned long long proc_starttime(pid_t pid)
-{
-	_cleanup_free_ char *path = xasprintf("/proc/%d/stat", pid);
-	_cleanup_free_ char *buf = NULL;
-	unsigned long long t = 0;
-	char *s;
-
-	if (read_file(path, &buf) < 0)
-		return 0;
-	s = strrchr(buf, ')');	/* comm may hold spaces and parentheses */
-	if (!s)
-		return 0;
-	/* after ")": state(3) ... starttime(22) is the 20th field */
-	for (int field = 2; s && field < 22; field++)
-		s = strchr(s + 1, ' ');
-	if (s)
-		t = strtoull(s + 1, NULL, 10);
-	return t;
-}
-
-struct run_state {
-	char state[16];
-	pid_t pid;
-	unsigned long long starttime;
-};
-
-/* 0 and st filled, or -ENOENT when there is no state file. */
-static int state_load(const struct ct *ct, struct run_state *st, struct ct_err **err)
-{
-	_cleanup_kv_ struct kvfile *f = NULL;
-	const char *s, *pid, *t;
-	unsigned long v;
-
-	memset(st, 0, sizeof(*st));
-	if (access(ct->state_path, F_OK) < 0)
-		return -ENOENT;
-	if (kv_load(ct->state_path, true, &f, err) < 0)
-		return -1;
-	s = kv_get(f, "STATE");
-	pid = kv_get(f, "PID");
-	t = kv_get(f, "STARTTIME");
-	snprintf(st->state, sizeof(st->state), "%s", s ? s : "?");
-	if (pid && parse_ulong(pid, 1, 1UL << 22, &v) == 0)
-		st->pid = v;
-	if (t)
-		st->starttime = strtoull(t, NULL, 10);
-	return 0;
-}
-
-static int state_save(const struct ct *ct, const char *state, pid_t pid,
-		      unsigned long long starttime, struct ct_err **err)
-{
-	_cleanup_kv_ struct kvfile *f = kv_new(ct->state_path);
-
-	kv_set(f, "STATE", state);
-	if (pid > 0) {
-		_cleanup_free_ char *p = xasprintf("%d", pid);
-		_cleanup_free_ char *t = xasprintf("%llu", starttime);
-
-		kv_set(f, "PID", p);
-		kv_set(f, "STARTTIME", t);
-	}
-	return kv_save(f, err);
-}
-
-/*
- * A pidfd of the container's init if the state file names a live one (same
- * pid and start time, checked again after pidfd_open so a reused pid is not
- * taken); -ESRCH otherwise.
- */
-static int find_init(const struct run_state *st, int *pidfd)
-{
-	int fd;
-
-	if (!st->pid || !st->starttime || proc_starttime(st->pid) != st->starttime)
-		return -ESRCH;
-	fd = pidfd_open_(st->pid);
-	if (fd < 0)
-		return -ESRCH;
-	if (proc_starttime(st->pid) != st->starttime) {
-		close(fd);
-		return -ESRCH;
-	}
-	*pidfd = fd;
-	return 0;
-}
-
 int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 {
 	struct run_state st;
@@ -256,10 +56,10 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 	memset(out, 0, sizeof(*out));
 	out->exists = ct->exists && access(ct->private_dir, F_OK) == 0;
 	out->nproc = -1;
-	r = state_load(ct, &st, err);
+	r = runstate_load(ct, &st, err);
 	if (r == -1)
 		return -1;
-	if (r == 0 && !strcmp(st.state, STATE_RUNNING) && find_init(&st, &pidfd) == 0) {
+	if (r == 0 && !strcmp(st.state, STATE_RUNNING) && runstate_find_init(&st, &pidfd) == 0) {
 		out->running = true;
 		out->init_pid = st.pid;
 	} else if (r == 0 || cg_exists(ct->cgroup)) {
@@ -276,7 +76,6 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 static int teardown(struct ct *ct, struct ct_err **err)
 {
 	_cleanup_close_ int vzfd = -1;
-	bool existed;
 
 	if (cg_exists(ct->cgroup)) {
 		if (cg_kill(ct->cgroup, err) < 0)
@@ -288,9 +87,17 @@ static int teardown(struct ct *ct, struct ct_err **err)
 	if (net_stop(ct->ctid, err) < 0)
 		return -1;
 	/* Without the module loaded there is no beancounter to remove. */
-	if (access(VZBC_DEVICE_PATH, F_OK) == 0 &&
-	    (vzbc_open(&vzfd, err) < 0 || vzbc_destroy(vzfd, ct->ctid, &existed, err) < 0))
-		return -1;
+	if (access(VZBC_DEVICE_PATH, F_OK) == 0) {
+		int r;
+
+		vzfd = bc_open(BC_OPEN_MODPROBE, err);
+		if (vzfd < 0)
+			return -1;
+		r = bc_destroy(vzfd, ct->ctid, err);
+		if (r < 0 && r != -ENOENT)
+			return -1;
+		err_free(err);	/* no beancounter: nothing to remove */
+	}
 	if (cg_remove(ct->cgroup, err) < 0)
 		return -1;
 	if (unlink(ct->state_path) < 0 && errno != ENOENT)
@@ -307,153 +114,6 @@ static int repair(struct ct *ct, struct ct_err **err)
 }
 
 /* ---- create / destroy ---- */
-
-static int resolve_template(const struct ct *ct, const char *t, char **out, struct ct_err **err)
-{
-	static const char *const suffixes[] = { "", ".tar.gz", ".tgz", ".tar.xz", ".tar" };
-
-	if (strchr(t, '/')) {
-		if (access(t, R_OK) < 0)
-			return err_set(err, VZ_FS_BAD_TMPL, errno, "OS template %s", t);
-		*out = xstrdup(t);
-		return 0;
-	}
-	if (!*t || !strcmp(t, ".") || !strcmp(t, ".."))
-		return err_set(err, VZ_FS_BAD_TMPL, 0, "invalid OS template name \"%s\"", t);
-	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
-		_cleanup_free_ char *p = xasprintf("%s/cache/%s%s", ct->paths->template_dir, t,
-						  suffixes[i]);
-
-		if (access(p, R_OK) == 0) {
-			*out = TAKE_PTR(p);
-			return 0;
-		}
-	}
-	return err_set(err, VZ_FS_BAD_TMPL, 0,
-		       "OS template %s not found in %s/cache (tried %s, %s.tar.gz, %s.tar.xz, %s.tar)",
-		       t, ct->paths->template_dir, t, t, t, t);
-}
-
-static bool has_suffix(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
-static int run_tool(char *const argv[], struct ct_err **err)
-{
-	int status, r;
-	pid_t pid;
-
-	r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (r)
-		return err_set(err, VZ_FS_NEW_VE_PRVT, r, "run %s", argv[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return err_set(err, VZ_FS_NEW_VE_PRVT, errno, "wait for %s", argv[0]);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return err_set(err, VZ_FS_NEW_VE_PRVT, 0, "%s failed (status %d)", argv[0],
-			       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-	return 0;
-}
-
-static int unpack_template(const char *tmpl, const char *dir, struct ct_err **err)
-{
-	struct stat st;
-
-	if (stat(tmpl, &st) < 0)
-		return err_set(err, VZ_FS_BAD_TMPL, errno, "OS template %s", tmpl);
-	if (S_ISDIR(st.st_mode)) {
-		_cleanup_free_ char *src = xasprintf("%s/.", tmpl);
-		char *const argv[] = { "cp", "-a", src, (char *)dir, NULL };
-
-		return run_tool(argv, err);
-	} else {
-		const char *z = has_suffix(tmpl, ".gz") || has_suffix(tmpl, ".tgz") ? "-z" :
-				has_suffix(tmpl, ".xz") ? "-J" : NULL;
-		char *const argv[] = { "tar", "-x", "--numeric-owner", "-f", (char *)tmpl,
-				       "-C", (char *)dir, (char *)z, NULL };
-
-		return run_tool(argv, err);
-	}
-}
-
-/*
- * Give the tree to the container's root: host ids 0..65535 become
- * base..base+65535.  Ids already above 65535 (a second hard link, or ids
- * no container can map) are left alone.  chown clears set-id bits, so the
- * mode is put back.
- */
-static int shift_ids(const char *dir, uid_t base, struct ct_err **err)
-{
-	char *const paths[] = { (char *)dir, NULL };
-	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_XDEV | FTS_NOCHDIR, NULL);
-	FTSENT *e;
-	int r = 0;
-
-	if (!fts)
-		return err_set(err, VZ_FS_NEW_VE_PRVT, errno, "walk %s", dir);
-	while (!r && (e = fts_read(fts))) {
-		const struct stat *st = e->fts_statp;
-		uid_t uid;
-		gid_t gid;
-
-		if (e->fts_info == FTS_DP)
-			continue;
-		if (e->fts_info == FTS_NS || e->fts_info == FTS_ERR || e->fts_info == FTS_DNR) {
-			r = err_set(err, VZ_FS_NEW_VE_PRVT, e->fts_errno, "walk %s", e->fts_path);
-			break;
-		}
-		uid = st->st_uid < CT_ID_COUNT ? st->st_uid + base : st->st_uid;
-		gid = st->st_gid < CT_ID_COUNT ? st->st_gid + base : st->st_gid;
-		if (uid == st->st_uid && gid == st->st_gid)
-			continue;
-		if (lchown(e->fts_accpath, uid, gid) < 0)
-			r = err_set(err, VZ_FS_NEW_VE_PRVT, errno, "chown %s", e->fts_path);
-		else if (!S_ISLNK(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) &&
-			 chmod(e->fts_accpath, st->st_mode & 07777) < 0)
-			r = err_set(err, VZ_FS_NEW_VE_PRVT, errno, "chmod %s", e->fts_path);
-	}
-	fts_close(fts);
-	return r;
-}
-
-/* Pick a free id slot: the CTID's own if free, else the highest free one. */
-static int alloc_idbase(const struct ct *ct, uid_t *base, struct ct_err **err)
-{
-	_cleanup_closedir_ DIR *d = opendir(ct->paths->confdir);
-	_cleanup_free_ unsigned char *used = xzalloc(IDMAP_SLOT_MAX + 1);
-	struct dirent *de;
-	unsigned int slot;
-
-	if (!d)
-		return err_set(err, VZ_SYSTEM_ERROR, errno, "open %s", ct->paths->confdir);
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *path = NULL;
-		_cleanup_kv_ struct kvfile *f = NULL;
-		unsigned long v;
-		const char *b;
-
-		if (!has_suffix(de->d_name, ".conf") || de->d_name[0] == '.')
-			continue;
-		path = xasprintf("%s/%s", ct->paths->confdir, de->d_name);
-		if (kv_load(path, true, &f, err) < 0)
-			return err_prefix(err, "allocate host ids");
-		b = kv_get(f, "USERNS_BASE");
-		if (b && parse_ulong(b, 0, ~0U, &v) == 0 && v % CT_ID_COUNT == 0 &&
-		    v / CT_ID_COUNT <= IDMAP_SLOT_MAX)
-			used[v / CT_ID_COUNT] = 1;
-	}
-	slot = ct->ctid <= IDMAP_SLOT_MAX ? ct->ctid : 0;
-	if (!slot || used[slot])
-		for (slot = IDMAP_SLOT_MAX; slot > 0 && used[slot]; slot--)
-			;
-	if (!slot)
-		return err_set(err, VZ_RESOURCE_ERROR, 0, "no free host uid range left for a container");
-	*base = slot * CT_ID_COUNT;
-	return 0;
-}
 
 int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err)
 {
@@ -475,7 +135,7 @@ int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err
 		return err_set(err, VZ_VE_OSTEMPLATE_NOTSET, 0, "--ostemplate is required");
 	if (o->hostname && !ct_hostname_ok(o->hostname))
 		return err_set(err, VZ_BADHOSTNAME, 0, "invalid hostname \"%s\"", o->hostname);
-	if (resolve_template(ct, o->ostemplate, &tmpl, err) < 0)
+	if (template_resolve(ct, o->ostemplate, &tmpl, err) < 0)
 		return -1;
 
 	r = mkdir_p(ct->paths->confdir, 0755);
@@ -486,7 +146,7 @@ int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err
 	alloc_fd = open(alloc_lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (alloc_fd < 0 || flock(alloc_fd, LOCK_EX) < 0)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "lock %s", alloc_lock);
-	if (alloc_idbase(ct, &base, err) < 0)
+	if (idmap_alloc(ct, &base, err) < 0)
 		return -1;
 
 	/* Unpack beside the final place; a leftover from a killed create goes first. */
@@ -500,7 +160,7 @@ int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err
 	}
 	if (r < 0 || mkdir(partial, 0755) < 0)
 		return err_set(err, VZ_FS_NEW_VE_PRVT, r < 0 ? -r : errno, "create %s", partial);
-	if (unpack_template(tmpl, partial, err) < 0 || shift_ids(partial, base, err) < 0) {
+	if (template_unpack(tmpl, partial, err) < 0 || idmap_shift_tree(partial, base, err) < 0) {
 		rm_rf(partial);
 		return err_prefix(err, "unpack %s into %s", tmpl, partial);
 	}
@@ -580,21 +240,6 @@ static int start_prepare(pid_t pid, void *arg, struct ct_err **err)
 	return 0;
 }
 
-static int get_idbase(const struct ct *ct, uid_t *base, struct ct_err **err)
-{
-	const char *b = kv_get(ct->conf, "USERNS_BASE");
-	unsigned long v;
-
-	if (!b || parse_ulong(b, CT_ID_COUNT, (unsigned long)IDMAP_SLOT_MAX * CT_ID_COUNT, &v) < 0 ||
-	    v % CT_ID_COUNT)
-		return err_set(err, VZ_INVALID_CONFIG, 0,
-			       "%s: USERNS_BASE=\"%s\": expected a multiple of %u in %u..%lu",
-			       ct->conf_path, b ? b : "", CT_ID_COUNT, CT_ID_COUNT,
-			       (unsigned long)IDMAP_SLOT_MAX * CT_ID_COUNT);
-	*base = v;
-	return 0;
-}
-
 static int do_start(struct ct *ct, struct ct_err **err)
 {
 	_cleanup_close_ int vzfd = -1, cgfd = -1, console = -1;
@@ -606,7 +251,7 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	struct pollfd pfd;
 	int r;
 
-	if (get_idbase(ct, &ctx.base, err) < 0 ||
+	if (idmap_base(ct, &ctx.base, err) < 0 ||
 	    lim_load(&limits, ct->conf, err) < 0)
 		return -1;
 	for (char **ip = ips; *ip; ip++) {
@@ -615,16 +260,17 @@ static int do_start(struct ct *ct, struct ct_err **err)
 		if (net_parse_ip(*ip, &canon, err) < 0)
 			return err_prefix(err, "%s: IP_ADDRESS", ct->conf_path);
 	}
-	if (vzbc_open(&vzfd, err) < 0)
+	vzfd = bc_open(BC_OPEN_MODPROBE, err);
+	if (vzfd < 0)
 		return -1;
 	r = mkdir_p(ct->root, 0755);
 	if (r < 0)
 		return err_set(err, VZ_SYSTEM_ERROR, -r, "create mount point %s", ct->root);
-	if (state_save(ct, STATE_STARTING, 0, 0, err) < 0)
+	if (runstate_save(ct, STATE_STARTING, 0, 0, err) < 0)
 		return -1;
 	if (cg_prepare(ct->paths->cgroup_root, err) < 0 ||
 	    cg_create(ct->cgroup, &cgfd, err) < 0 ||
-	    vzbc_create(vzfd, ct->ctid, cgfd, err) < 0)
+	    bc_create(vzfd, ct->ctid, cgfd, err) < 0)
 		return -1;
 	/* The saved limits hold before the container's first task exists. */
 	if (lim_apply(&limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
@@ -662,7 +308,7 @@ static int do_start(struct ct *ct, struct ct_err **err)
 			       ct->console_path);
 	}
 	close(s.pidfd);
-	return state_save(ct, STATE_RUNNING, s.pid, proc_starttime(s.pid), err);
+	return runstate_save(ct, STATE_RUNNING, s.pid, runstate_starttime(s.pid), err);
 }
 
 int ct_start(struct ct *ct, struct ct_err **err)
@@ -698,7 +344,7 @@ static int stop_signal(pid_t pid)
 
 	if (n > 0) {
 		target[n] = '\0';
-		if (has_suffix(target, "/systemd"))
+		if (str_has_suffix(target, "/systemd"))
 			return SIGRTMIN + 4;
 	}
 	return SIGTERM;
@@ -710,13 +356,13 @@ int ct_stop(struct ct *ct, bool fast, struct ct_err **err)
 	struct run_state st;
 	int r;
 
-	r = state_load(ct, &st, err);
+	r = runstate_load(ct, &st, err);
 	if (r == -1)
 		return -1;
 	if (r == -ENOENT && !cg_exists(ct->cgroup))
 		return err_set(err, VZ_VE_NOT_RUNNING, 0, "container %u is not running", ct->ctid);
-	if (r == 0 && strcmp(st.state, STATE_STARTING) && find_init(&st, &pidfd) == 0) {
-		if (state_save(ct, STATE_STOPPING, st.pid, st.starttime, err) < 0)
+	if (r == 0 && strcmp(st.state, STATE_STARTING) && runstate_find_init(&st, &pidfd) == 0) {
+		if (runstate_save(ct, STATE_STOPPING, st.pid, st.starttime, err) < 0)
 			return -1;
 		if (!fast && pidfd_signal(pidfd, stop_signal(st.pid)) == 0 &&
 		    cg_wait_empty(ct->cgroup, ct->paths->stop_timeout * 1000L) < 0)
@@ -735,11 +381,11 @@ int ct_stop(struct ct *ct, bool fast, struct ct_err **err)
 static int running_init(struct ct *ct, int *pidfd, pid_t *pid, struct ct_err **err)
 {
 	struct run_state st;
-	int r = state_load(ct, &st, err);
+	int r = runstate_load(ct, &st, err);
 
 	if (r == -1)
 		return -1;
-	if (r < 0 || strcmp(st.state, STATE_RUNNING) || find_init(&st, pidfd) < 0)
+	if (r < 0 || strcmp(st.state, STATE_RUNNING) || runstate_find_init(&st, pidfd) < 0)
 		return err_set(err, VZ_VE_NOT_RUNNING, 0, "container %u is not running", ct->ctid);
 	if (pid)
 		*pid = st.pid;
@@ -826,7 +472,8 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 		_cleanup_close_ int vzfd = -1;
 
 		/* All or nothing, so first: nothing else has changed yet. */
-		if (vzbc_open(&vzfd, err) < 0 ||
+		vzfd = bc_open(BC_OPEN_MODPROBE, err);
+		if (vzfd < 0 ||
 		    lim_apply(s->limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
 			return err_prefix(err, "container %u", ct->ctid);
 	}

@@ -19,7 +19,7 @@
 
 #include "conf.h"
 #include "err.h"
-#include "limits.h"
+#include "lim.h"
 
 #define CTID_MIN 1U
 #define CTID_MAX 2147483644U	/* as vzctl */

@@ -8,6 +8,8 @@
 #ifndef CTLVZ_ERR_H
 #define CTLVZ_ERR_H
 
+#include <stdarg.h>
+
 #include "vzerror.h"
 
 struct ct_err {
@@ -22,6 +24,15 @@ struct ct_err {
  */
 int err_set(struct ct_err **err, int status, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * The kernel client's (bc.h) and any -errno function's error: as err_set(),
+ * but @err may be NULL (only the return value is wanted) and the return
+ * value is -@errnum (-EIO if @errnum is 0).
+ */
+int err_errno(struct ct_err **err, int status, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int err_verrno(struct ct_err **err, int status, int errnum, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 /* Prepend "context: " to the message.  Returns -1. */
 int err_prefix(struct ct_err **err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -13,16 +13,15 @@
 #include <netlink/route/route.h>
 
 #include "net.h"
+#include "nlutil.h"
 #include "util.h"
 
 #define CT_IFNAME "eth0"
 
-static void nl_sock_freep(struct nl_sock **sk) { if (*sk) nl_socket_free(*sk); }
 static void rtnl_link_putp(struct rtnl_link **l) { if (*l) rtnl_link_put(*l); }
 static void rtnl_addr_putp(struct rtnl_addr **a) { if (*a) rtnl_addr_put(*a); }
 static void rtnl_route_putp(struct rtnl_route **r) { if (*r) rtnl_route_put(*r); }
 static void nl_addr_putp(struct nl_addr **a) { if (*a) nl_addr_put(*a); }
-#define _cleanup_nl_sock_ _cleanup_(nl_sock_freep)
 #define _cleanup_link_ _cleanup_(rtnl_link_putp)
 #define _cleanup_rtaddr_ _cleanup_(rtnl_addr_putp)
 #define _cleanup_route_ _cleanup_(rtnl_route_putp)

@@ -8,9 +8,6 @@
 
 #include "err.h"
 
-/* Ids per container: container uid/gid 0..65535 map to idbase..idbase+65535. */
-#define CT_ID_COUNT 65536U
-
 struct ns_spawn {
 	/* in */
 	const char *private_dir;	/* host path of the root filesystem */

@@ -187,3 +187,34 @@ char **strv_push(char **v, const char *s)
 	v[n + 1] = NULL;
 	return v;
 }
+
+bool str_has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+char **strv_split(const char *s)
+{
+	_cleanup_free_ char *copy = xstrdup(s ? s : "");
+	char **v = xzalloc(sizeof(char *));
+
+	for (char *save = NULL, *tok = strtok_r(copy, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save))
+		v = strv_push(v, tok);
+	return v;
+}
+
+char *strv_join(char *const *v)
+{
+	char *s = xstrdup("");
+
+	for (; v && *v; v++) {
+		char *n = xasprintf("%s%s%s", s, *s ? " " : "", *v);
+
+		free(s);
+		s = n;
+	}
+	return s;
+}

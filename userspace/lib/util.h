@@ -24,7 +24,9 @@ static inline void closedirp(DIR **d) { if (*d) closedir(*d); }
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
 #define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* asprintf() that aborts on ENOMEM: allocation failure is not recoverable here. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -42,9 +44,14 @@ int mkdir_p(const char *path, mode_t mode);
 /* Strict decimal parse of an unsigned value in [min, max]; 0 or -EINVAL/-ERANGE. */
 int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
+bool str_has_suffix(const char *s, const char *suf);
+
 /* NULL-terminated string vectors. */
 void strv_free(char **v);
 size_t strv_len(char *const *v);
+/* Words of @s split at blanks (an empty vector for NULL); " "-joined words. */
+char **strv_split(const char *s);
+char *strv_join(char *const *v);
 /* Append a copy of s. */
 char **strv_push(char **v, const char *s);
 static inline void strv_freep(char ***v) { strv_free(*v); }

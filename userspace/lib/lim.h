@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Resource limits with vzctl's names and syntax, written to the cgroup v2
- * controllers that enforce them and registered with vzbc for reporting.
+ * Resource limits with vzctl's names and syntax (lim_syntax.c: text only,
+ * no system call), written to the cgroup v2 controllers that enforce them
+ * and registered with vzbc for reporting (lim_cgroup.c).
  *
  *   option / key          value                   cgroup files
  *   --numproc NUMPROC     B[:L] tasks             pids.max = L
@@ -19,8 +20,8 @@
  * "unlimited" is accepted for every value; a barrier of 0 means "no
  * barrier" (memory.high = max), never memory.high = 0.
  */
-#ifndef CTLVZ_LIMITS_H
-#define CTLVZ_LIMITS_H
+#ifndef CTLVZ_LIM_H
+#define CTLVZ_LIM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,6 +30,7 @@
 #include "err.h"
 
 #define LIM_UNLIMITED	UINT64_MAX
+#define LIM_PAGE_BYTES	((uint64_t)4096)	/* vzbc's and OpenVZ's page */
 
 enum lim_id {
 	LIM_NUMPROC,
@@ -56,6 +58,8 @@ struct ct_limits {
 /* The option name ("numproc") and config key ("NUMPROC") of a limit. */
 const char *lim_option(enum lim_id id);
 const char *lim_key(enum lim_id id);
+/* The enum vzbc_resource vzbc reports limit @id as, 0 if none. */
+uint32_t lim_vzbc_res(enum lim_id id);
 
 /*
  * Parse @text as the value of limit @id into @l.  On a bad value: -1 and
