@@ -18,6 +18,7 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "mem.h"
 #include "vzbc.h"
 
 /* Exits are counted one RCU grace period after the reap; lazy RCU may
@@ -640,11 +641,6 @@ TEST_F(acct, numproc_failcnt_other_cgroup)
 	EXPECT_EQ(3, r.eagain);
 	EXPECT_EQ(0u, get_stat(_metadata, self->fd, self->ctid,
 			       VZBC_RES_NUMPROC).failcnt);
-}
-
-static uint64_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
 }
 
 /*

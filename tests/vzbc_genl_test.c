@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "priv.h"
 #include "genl.h"
 #include "vzbc.h"
 
@@ -344,20 +345,6 @@ TEST_F(genl, barrier_event)
 		kill_reap(kids[i]);
 }
 
-/* Clears @cap from the effective set of the calling thread. */
-static int drop_cap(int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[cap / 32].effective &= ~(1u << (cap % 32));
-	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
-}
-
 /* The dump is the host's data; the events group too. */
 TEST_F(genl, permissions)
 {
@@ -365,14 +352,14 @@ TEST_F(genl, permissions)
 	struct genl_msg m;
 	ssize_t n;
 
-	ASSERT_EQ(0, drop_cap(CAP_NET_ADMIN));
+	ASSERT_EQ(0, cap_drop(CAP_NET_ADMIN));
 	genl_msg_init(&m, self->family, VZBC_CMD_GET, NLM_F_DUMP);
 	ASSERT_EQ(0, genl_send(self->sk, &m));
 	n = genl_recv(self->sk, buf, sizeof(buf), 5000);
 	ASSERT_LT(0, n);
 	EXPECT_EQ(-EPERM, genl_first_error(buf, n));
 
-	ASSERT_EQ(0, drop_cap(CAP_SYS_ADMIN));
+	ASSERT_EQ(0, cap_drop(CAP_SYS_ADMIN));
 	EXPECT_EQ(-1, setsockopt(self->sk, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 				 &grp, sizeof(grp)));
 	EXPECT_EQ(EPERM, errno);
