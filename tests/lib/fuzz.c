@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "cg.h"
 #include "fuzz.h"
 #include "genl.h"
 #include "vzbc.h"
@@ -269,6 +270,56 @@ int vzbc_live_poll(void *arg, uint64_t *val)
 {
 	(void)arg;
 	return vzbc_live_read(val);
+}
+
+int vzbc_live_wait(uint64_t want, uint64_t *last)
+{
+	return wait_for_value(vzbc_live_poll, NULL, want, FZ_SETTLE_MS, last);
+}
+
+#define FZ_READ_MAX	(16u << 20)	/* more is a runaway file */
+
+char *fz_read_chunked(const char *path, struct fz_rng *r, size_t chunk, int *err)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	*err = -ENOMEM;
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = -errno;
+		free(buf);
+		return NULL;
+	}
+	do {
+		size_t want = r ? 1 + fz_below(r, chunk) : chunk;
+
+		while (len + want >= cap && cap < FZ_READ_MAX) {
+			char *nbuf = realloc(buf, 2 * cap);
+
+			if (!nbuf)
+				break;
+			buf = nbuf;
+			cap *= 2;
+		}
+		if (len + want >= cap)
+			want = cap - len - 1;
+		n = want ? read(fd, buf + len, want) : 0;
+		if (n > 0)
+			len += n;
+	} while (n > 0);
+	*err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 int vzbc_list_all(int fd, uint32_t **ids, uint32_t *nr)

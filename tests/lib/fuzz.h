@@ -119,6 +119,13 @@ const char *fz_errset_str(const struct fz_errset *s, char *buf, size_t len);
 /* "ENOENT" for 2, "errno 200" for what it does not know. */
 const char *fz_errname(int err);
 
+/*
+ * The whole of @path, read() in pieces of 1..@chunk bytes drawn from @r, or
+ * of exactly @chunk bytes if @r is NULL: malloc'd and NUL-terminated, or
+ * NULL with -errno in *@err (*@err is 0 on success).
+ */
+char *fz_read_chunked(const char *path, struct fz_rng *r, size_t chunk, int *err);
+
 /* --- leaks and the module --------------------------------------------------- */
 
 #define VZBC_MODULE_NAME	"vzbc"
@@ -129,6 +136,10 @@ const char *fz_errname(int err);
 int vzbc_live_read(uint64_t *val);
 /* poll_read_fn (cg.h) wrapper around vzbc_live_read(); @arg unused. */
 int vzbc_live_poll(void *arg, uint64_t *val);
+/* How long frees in flight (exits, RCU) may take on a busy host. */
+#define FZ_SETTLE_MS	30000
+/* Waits up to FZ_SETTLE_MS for live_beancounters == @want (wait_for_value()). */
+int vzbc_live_wait(uint64_t want, uint64_t *last);
 
 /* Every ctid the module lists (LIST, paged), ascending, in *@ids (malloc). */
 int vzbc_list_all(int fd, uint32_t **ids, uint32_t *nr);
