@@ -57,43 +57,11 @@ if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
 fi
 
 for series in "${kernels[@]}"; do
-	if ! rel=$(kernel_rel "$series"); then
-		failed=$((failed + 1))
-		summary+=("$series: no installed $series.*-cloud-amd64 kernel with headers")
-		continue
-	fi
-	echo "==== $series: $rel"
-	lock_build "$rel"
-	if ! "$scripts/build-module.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): module build FAILED, not booted")
-		continue
-	fi
-	note=
-	if grep -Eiq 'warning:|error:' "$LOWFAT_BUILD/$rel/build.log"; then
-		failed=$((failed + 1))
-		note=", module build warnings (+1 failed)"
-	fi
-	if ! "$scripts/mkinitramfs.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): initramfs FAILED, not booted$note")
-		continue
-	fi
-	"$scripts/vm-run.sh" "$rel" tests || true
-
-	p=0 f=0 problems=1
-	result=$LOWFAT_BUILD/$rel/result-tests
-	if [ -r "$result" ]; then
-		# "passed=N failed=M problems=K"
-		read -r p f problems < <(sed -E 's/[a-z]+=//g' "$result")
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$problems" -ne 0 ]; then
-		failed=$((failed + 1))
-		note+=", VM problems: timeout, no result, splat or taint (+1 failed)"
-	fi
-	summary+=("$series ($rel): passed=$p failed=$f$note; log build/$rel/console-tests.log")
+	echo "==== $series"
+	boot_tests "$series"
+	passed=$((passed + BOOT_PASSED))
+	failed=$((failed + BOOT_FAILED))
+	summary+=("$series ($BOOT_REL): passed=$BOOT_PASSED failed=$BOOT_FAILED$BOOT_NOTE; log build/$BOOT_REL/console-tests.log")
 done
 
 done=1

@@ -57,3 +57,68 @@ lock_build() {
 	LOWFAT_LOCKED=$rel
 	export LOWFAT_LOCKED
 }
+
+# boot_prepare REL: everything a boot of REL needs, under lock_build:
+# vzbc.ko (build-module.sh) and the initramfs (mkinitramfs.sh, which takes
+# LOWFAT_OVERLAY).  Returns 1 with the reason in BOOT_WHY; BOOT_WARNINGS is
+# 1 if the module's build printed a warning or an error.
+boot_prepare() {
+	local rel=$1
+
+	BOOT_WHY=
+	BOOT_WARNINGS=0
+	lock_build "$rel"
+	if ! "$LOWFAT_ROOT/scripts/build-module.sh" "$rel"; then
+		BOOT_WHY="module build FAILED, not booted"
+		return 1
+	fi
+	if grep -Eiq 'warning:|error:' "$LOWFAT_BUILD/$rel/build.log"; then
+		BOOT_WARNINGS=1
+	fi
+	if ! "$LOWFAT_ROOT/scripts/mkinitramfs.sh" "$rel"; then
+		BOOT_WHY="initramfs FAILED, not booted"
+		return 1
+	fi
+}
+
+# boot_tests SERIES: the newest kernel of SERIES, prepared (boot_prepare)
+# and booted with the test binaries (vm-run.sh REL tests; LOWFAT_TESTS and
+# the other knobs pass through the environment).  Sets BOOT_REL, BOOT_PASSED,
+# BOOT_FAILED (the tests' failures plus one for each problem of the kernel's
+# run: no kernel, a failed build, build warnings, a VM that timed out,
+# printed no result or showed a splat) and BOOT_NOTE (those problems, as
+# ", what (+1 failed)" text for a summary line).
+# shellcheck disable=SC2034 # BOOT_* are its results, read by the caller
+boot_tests() {
+	local series=$1 result p=0 f=0 problems=1
+
+	BOOT_PASSED=0
+	BOOT_FAILED=1
+	BOOT_NOTE=
+	if ! BOOT_REL=$(kernel_rel "$series"); then
+		BOOT_REL="none"
+		BOOT_NOTE=", no installed $series.*-cloud-amd64 kernel with headers (+1 failed)"
+		return 0
+	fi
+	if ! boot_prepare "$BOOT_REL"; then
+		BOOT_NOTE=", $BOOT_WHY (+1 failed)"
+		return 0
+	fi
+	BOOT_FAILED=0
+	if [ "$BOOT_WARNINGS" -ne 0 ]; then
+		BOOT_FAILED=1
+		BOOT_NOTE=", module build warnings (+1 failed)"
+	fi
+	"$LOWFAT_ROOT/scripts/vm-run.sh" "$BOOT_REL" tests || true
+	result=$LOWFAT_BUILD/$BOOT_REL/result-tests
+	if [ -r "$result" ]; then
+		# "passed=N failed=M problems=K"
+		read -r p f problems < <(sed -E 's/[a-z]+=//g' "$result")
+	fi
+	BOOT_PASSED=$p
+	BOOT_FAILED=$((BOOT_FAILED + f))
+	if [ "$problems" -ne 0 ]; then
+		BOOT_FAILED=$((BOOT_FAILED + 1))
+		BOOT_NOTE+=", VM problems: timeout, no result, splat or taint (+1 failed)"
+	fi
+}
