@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -181,9 +182,13 @@ TEST_F(io, rate_follows_io_max)
 	t0 = now_ms();
 	ASSERT_EQ(0, direct_io(self->cg, 4 * MIB, 0));
 	ms = now_ms() - t0;
-	/* blk-throttle lets the first slice through unthrottled. */
+	/*
+	 * blk-throttle lets the first slice through unthrottled; after it
+	 * the limit is a ceiling, so the write takes at least this long.  How
+	 * much longer is the host's speed, not the kernel's promise: logged.
+	 */
+	TH_LOG("4 MiB under wbps=1M: %" PRId64 " ms", ms);
 	EXPECT_LE(2500, ms);
-	EXPECT_GE(6000, ms);
 	usleep(1200 * 1000);	/* one more tick */
 	ASSERT_EQ(0, vzbc_get_res(self->dev, self->ctid, VZBC_RES_IOBYTES,
 				  &bytes));
