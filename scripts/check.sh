@@ -14,54 +14,13 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-scripts=$LOWFAT_ROOT/scripts
 read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 [ ${#kernels[@]} -gt 0 ] || die "KERNELS is empty"
 
-passed=0
-failed=0
-summary=()
-done=
-
-# Prints the summary; also on an unexpected exit (a failed step under set -e),
-# which then counts as one more failure.
-finish() {
-	local rc=$?
-
-	trap - EXIT
-	if [ -z "$done" ]; then
-		failed=$((failed + 1))
-		summary+=("check.sh stopped early (exit $rc; see above)")
-	fi
-	echo
-	echo "==== lowfat check summary"
-	for s in "${summary[@]}"; do
-		echo "  $s"
-	done
-	# Kept for .ci/run, which repeats it after make's own epilogue.
-	mkdir -p "$LOWFAT_BUILD"
-	echo "$passed passed, $failed failed" | tee "$LOWFAT_BUILD/check-result"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-trap finish EXIT
-rm -f "$LOWFAT_BUILD/check-result"
-
-"$scripts/deps.sh"
-"$scripts/kselftest-src.sh"
-
-# ctlvz, the tests and the templates do not depend on the kernel: once.
-if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
-	failed=$((failed + 1))
-	summary+=("userspace/tests/templates build FAILED (see above)")
-fi
-
+run_begin check check-result
+run_build
 for series in "${kernels[@]}"; do
 	echo "==== $series"
-	boot_tests "$series"
-	passed=$((passed + BOOT_PASSED))
-	failed=$((failed + BOOT_FAILED))
-	summary+=("$series ($BOOT_REL): passed=$BOOT_PASSED failed=$BOOT_FAILED$BOOT_NOTE; log build/$BOOT_REL/console-tests.log")
+	run_kernel "$series" console-tests.log
 done
-
-done=1
+run_end

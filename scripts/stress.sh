@@ -28,7 +28,6 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-scripts=$LOWFAT_ROOT/scripts
 read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 [ ${#kernels[@]} -gt 0 ] || die "KERNELS is empty"
 seconds=${STRESS_SECONDS:-120}
@@ -44,64 +43,22 @@ fi
 test_timeout=$((3 * seconds + 900))
 vm_timeout=$((6 * seconds + 2400))
 
-passed=0
-failed=0
-summary=()
-done=
-
-finish() {
-	local rc=$?
-
-	trap - EXIT
-	if [ -z "$done" ]; then
-		failed=$((failed + 1))
-		summary+=("stress.sh stopped early (exit $rc; see above)")
-	fi
-	echo
-	echo "==== lowfat stress summary ($tests, ${seconds}s each)"
-	for s in "${summary[@]}"; do
-		echo "  $s"
-	done
-	mkdir -p "$LOWFAT_BUILD"
-	echo "$passed passed, $failed failed" | tee "$LOWFAT_BUILD/stress-result"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-trap finish EXIT
-rm -f "$LOWFAT_BUILD/stress-result"
-
-"$scripts/deps.sh"
-"$scripts/kselftest-src.sh"
-# ctlvz and its busybox template too: the container tests need them.
-if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
-	failed=$((failed + 1))
-	summary+=("userspace/tests/templates build FAILED (see above)")
-fi
+run_begin "stress ($tests, ${seconds}s each)" stress-result
+run_build
 for t in ${tests//,/ }; do
-	if [ ! -x "$LOWFAT_BUILD/tests/$t" ]; then
-		failed=$((failed + 1))
-		summary+=("$t: not built")
-	fi
+	[ -x "$LOWFAT_BUILD/tests/$t" ] || run_fail "$t: not built"
 done
 
 for series in "${kernels[@]}"; do
 	echo "==== $series: $tests, ${seconds}s each"
-	start=$(date +%s)
 	LOWFAT_TESTS=$tests LOWFAT_TEST_TIMEOUT=$test_timeout \
 	LOWFAT_VM_TIMEOUT=$vm_timeout \
 	LOWFAT_APPEND="${LOWFAT_APPEND:+$LOWFAT_APPEND }lowfat.env=$env" \
-		boot_tests "$series"
-	took=$(($(date +%s) - start))
-	passed=$((passed + BOOT_PASSED))
-	failed=$((failed + BOOT_FAILED))
-	out=$LOWFAT_BUILD/$BOOT_REL
-	cp -f "$out/console-tests.log" "$out/console-stress.log" 2>/dev/null || true
-	summary+=("$series ($BOOT_REL): passed=$BOOT_PASSED failed=$BOOT_FAILED$BOOT_NOTE in ${took}s; log ${out#"$LOWFAT_ROOT"/}/console-stress.log")
+		run_kernel "$series" console-stress.log
 	# The figures the tests print ("# ioctl fuzz (root): N calls ...").
 	while IFS= read -r l; do
-		summary+=("  $l")
-	done < <(tr -d '\r' < "$out/console-stress.log" 2>/dev/null |
+		RUN_SUMMARY+=("  $l")
+	done < <(tr -d '\r' < "$LOWFAT_BUILD/$BOOT_REL/console-stress.log" 2>/dev/null |
 		 grep -aE '^# (ioctl fuzz|netlink fuzz|churn|container churn|hostile|  readers|  failcnt|  [0-9]+ tasks|[0-9]+ unload)' || true)
 done
-
-done=1
+run_end
