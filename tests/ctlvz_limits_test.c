@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "ctlvz_test.h"
 #include "cg.h"
+#include "env.h"
 #include "vzbc.h"
 
 /* vzctl's exit codes */
@@ -44,13 +45,6 @@ static int64_t now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-static const char *disk(void)
-{
-	const char *d = getenv("LOWFAT_DISK");
-
-	return d && *d ? d : "/dev/vda";
 }
 
 static void ct_cg(char *buf, size_t len, unsigned int ctid)
@@ -747,10 +741,10 @@ TEST_F_TIMEOUT(lim, ubc_equals_kernel_files, 90)
 	struct ubc_row np, pp, sp, ib, io;
 	struct stat dst;
 
-	ASSERT_EQ(0, stat(disk(), &dst));
+	ASSERT_EQ(0, stat(test_disk(), &dst));
 	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
 			       "set %d --numproc 100:120 --physpages 8000:20000 --swappages 0:1000 "
-			       "--iolimit 8M --iopslimit 300 --iodevice %s", CT_A, disk()))
+			       "--iolimit 8M --iopslimit 300 --iodevice %s", CT_A, test_disk()))
 		TH_LOG("%s", self->out);
 	/* Some tasks and some memory. */
 	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
@@ -908,7 +902,7 @@ TEST_F_TIMEOUT(lim, bad_values_change_nothing, 120)
 	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out),
 			       "set %d --numproc 50:60 --ram 48M --swap 8M --iolimit 4M "
 			       "--iopslimit 200 --iodevice %s --cpulimit 50 --cpuunits 500 --save",
-			       CT_A, disk())) TH_LOG("%s", self->out);
+			       CT_A, test_disk())) TH_LOG("%s", self->out);
 	take_snapshot(self->vzfd, CT_A, self->cg, self->conf, &before);
 	ASSERT_NE(NULL, strstr(before.conf, "NUMPROC=\"50:60\"")) TH_LOG("%s", before.conf);
 
@@ -1084,9 +1078,9 @@ FIXTURE_SETUP(swap)
 	snprintf(self->file, sizeof(self->file), "%s/swapfile", MNT);
 	swapoff(self->file);
 	umount2(MNT, MNT_DETACH);
-	ASSERT_EQ(0, shell("mke2fs -q -b 4096 %s >/dev/null 2>&1", disk()));
+	ASSERT_EQ(0, shell("mke2fs -q -b 4096 %s >/dev/null 2>&1", test_disk()));
 	mkdir(MNT, 0755);
-	ASSERT_EQ(0, mount(disk(), MNT, "ext2", 0, NULL)) TH_LOG("mount: %s", strerror(errno));
+	ASSERT_EQ(0, mount(test_disk(), MNT, "ext2", 0, NULL)) TH_LOG("mount: %s", strerror(errno));
 	self->mounted = true;
 	fd = open(self->file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);
@@ -1203,14 +1197,14 @@ FIXTURE_SETUP(io)
 	memset(&self->env, 0, sizeof(self->env));
 	self->vzfd = vzbc_open();
 	ASSERT_LE(0, self->vzfd);
-	ASSERT_EQ(0, stat(disk(), &st)) TH_LOG("no scratch disk %s", disk());
+	ASSERT_EQ(0, stat(test_disk(), &st)) TH_LOG("no scratch disk %s", test_disk());
 	ASSERT_TRUE(S_ISBLK(st.st_mode));
 	snprintf(self->devnum, sizeof(self->devnum), "%u:%u", major(st.st_rdev),
 		 minor(st.st_rdev));
 	umount2(MNT, MNT_DETACH);
-	ASSERT_EQ(0, shell("mke2fs -q -b 4096 %s >/dev/null 2>&1", disk()));
+	ASSERT_EQ(0, shell("mke2fs -q -b 4096 %s >/dev/null 2>&1", test_disk()));
 	mkdir(MNT, 0755);
-	ASSERT_EQ(0, mount(disk(), MNT, "ext2", 0, NULL)) TH_LOG("mount: %s", strerror(errno));
+	ASSERT_EQ(0, mount(test_disk(), MNT, "ext2", 0, NULL)) TH_LOG("mount: %s", strerror(errno));
 	self->mounted = true;
 	ASSERT_EQ(0, ctlvz_env_init(&self->env, 3));
 	/* Private areas on the disk: the default IO target, and pivot_root on ext2. */

@@ -18,18 +18,12 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "env.h"
 #include "vzbc.h"
 
 #define MIB (1024 * 1024)
 #define CHUNK (64 * 1024)
 #define MNT "/tmp/vzbc-io-mnt"
-
-static const char *disk(void)
-{
-	const char *d = getenv("LOWFAT_DISK");
-
-	return d && *d ? d : "/dev/vda";
-}
 
 /* Sums key @key over every device line of @cg's io.stat. */
 static int io_stat_sum(const char *cg, const char *key, uint64_t *sum)
@@ -88,7 +82,7 @@ static int direct_io(const char *cg, size_t write_bytes, size_t read_bytes)
 	if (pid == 0) {
 		void *buf;
 		size_t off;
-		int fd = open(disk(), O_RDWR | O_DIRECT);
+		int fd = open(test_disk(), O_RDWR | O_DIRECT);
 
 		if (fd < 0 || posix_memalign(&buf, 4096, CHUNK))
 			_exit(2);
@@ -118,7 +112,7 @@ FIXTURE_SETUP(io)
 	struct stat st;
 	int cgfd;
 
-	ASSERT_EQ(0, stat(disk(), &st)) TH_LOG("no test disk %s", disk());
+	ASSERT_EQ(0, stat(test_disk(), &st)) TH_LOG("no test disk %s", test_disk());
 	ASSERT_TRUE(S_ISBLK(st.st_mode));
 	snprintf(self->devnum, sizeof(self->devnum), "%u:%u",
 		 major(st.st_rdev), minor(st.st_rdev));
@@ -228,10 +222,10 @@ TEST_F(io, writeback_charged_to_dirtier)
 	pid_t pid;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "mke2fs -q %s >/dev/null 2>&1", disk());
+	snprintf(cmd, sizeof(cmd), "mke2fs -q %s >/dev/null 2>&1", test_disk());
 	ASSERT_EQ(0, system(cmd));
 	mkdir(MNT, 0755);
-	ASSERT_EQ(0, mount(disk(), MNT, "ext2", 0, NULL));
+	ASSERT_EQ(0, mount(test_disk(), MNT, "ext2", 0, NULL));
 	sync();
 	ASSERT_EQ(0, bc_iostat(self->ctid, "write_bytes", &written));
 	ASSERT_EQ(0, written);
