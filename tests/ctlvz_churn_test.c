@@ -48,8 +48,7 @@ FIXTURE(ct) {
 	unsigned int seconds;
 	uint64_t seed;
 	uint32_t pre_nr;
-	uint16_t family;
-	uint32_t events_grp;
+	struct reader tmpl;	/* what every reader starts from */
 	struct fails fails;
 	pid_t kids[16];
 	int nkids;
@@ -58,9 +57,8 @@ FIXTURE(ct) {
 
 FIXTURE_SETUP(ct)
 {
-	uint32_t *ids;
 	uint64_t live;
-	int sk, ret;
+	int ret;
 
 	memset(&self->env, 0, sizeof(self->env));
 	self->fd = -1;
@@ -74,18 +72,9 @@ FIXTURE_SETUP(ct)
 	self->fd = vzbc_open();
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", VZBC_DEV, strerror(-self->fd));
 	ASSERT_EQ(0, ctlvz_env_init(&self->env, 2));
-	ret = vzbc_list_all(self->fd, &ids, &self->pre_nr);
-	ASSERT_EQ(0, ret);
-	free(ids);
-	ASSERT_EQ(0, vzbc_live_wait(self->pre_nr, &live))
-		TH_LOG("live_beancounters %" PRIu64 " with %u beancounters",
-		       live, self->pre_nr);
-	sk = genl_socket();
-	ASSERT_LE(0, sk);
-	ret = genl_resolve(sk, VZBC_GENL_NAME, VZBC_GENL_MCGRP_EVENTS,
-			   &self->family, &self->events_grp);
-	close(sk);
-	ASSERT_EQ(0, ret);
+	ret = readers_setup(self->fd, &self->pre_nr, &live, &self->tmpl);
+	ASSERT_EQ(0, ret) TH_LOG("%s (%u beancounters, live_beancounters %" PRIu64 ")",
+				 strerror(-ret), self->pre_nr, live);
 }
 
 FIXTURE_TEARDOWN(ct)
@@ -181,10 +170,7 @@ TEST_F_TIMEOUT(ct, churn, 3600)
 	static void *(*const fns[4])(void *) = {
 		reader_proc_fn, reader_nl_fn, reader_ioctl_fn, reader_events_fn,
 	};
-	struct reader rd[4], tmpl = {
-		.fails = &self->fails, .base = self->base, .span = 64,
-		.family = self->family, .events_grp = self->events_grp, .fd = self->fd,
-	};
+	struct reader rd[4], tmpl = self->tmpl;
 	pthread_t lt[CT_LOOPS], rt[4];
 	uint32_t *ids, nr;
 	int64_t deadline;
@@ -198,6 +184,10 @@ TEST_F_TIMEOUT(ct, churn, 3600)
 	note("seed %#" PRIx64 ", %u s\n", self->seed, self->seconds);
 	deadline = now_ms() + self->seconds * 1000LL;
 	tmpl.deadline = deadline;
+	tmpl.fails = &self->fails;
+	tmpl.base = self->base;
+	tmpl.span = 64;
+	tmpl.fd = self->fd;
 	unl = fork();
 	ASSERT_LE(0, unl);
 	if (unl == 0)

@@ -82,8 +82,7 @@ FIXTURE(churn) {
 	unsigned int seconds;
 	uint64_t seed;
 	uint32_t pre_nr;
-	uint16_t family;
-	uint32_t events_grp;
+	struct reader tmpl;	/* what every reader starts from */
 	struct fails fails;
 	struct worker w[WORKERS];
 };
@@ -411,7 +410,6 @@ static void *worker_fn(void *arg)
  */
 FIXTURE_SETUP(churn)
 {
-	uint32_t *ids;
 	uint64_t live;
 	int ret;
 
@@ -423,21 +421,9 @@ FIXTURE_SETUP(churn)
 	ASSERT_EQ(0, vzbc_module_ensure()) TH_LOG("vzbc not loaded");
 	self->fd = vzbc_open();
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", VZBC_DEV, strerror(-self->fd));
-	ret = vzbc_list_all(self->fd, &ids, &self->pre_nr);
-	ASSERT_EQ(0, ret);
-	free(ids);
-	ASSERT_EQ(0, vzbc_live_wait(self->pre_nr, &live))
-		TH_LOG("live_beancounters %" PRIu64 " with %u beancounters",
-		       live, self->pre_nr);
-	{
-		int sk = genl_socket();
-
-		ASSERT_LE(0, sk);
-		ret = genl_resolve(sk, VZBC_GENL_NAME, VZBC_GENL_MCGRP_EVENTS,
-				   &self->family, &self->events_grp);
-		close(sk);
-		ASSERT_EQ(0, ret);
-	}
+	ret = readers_setup(self->fd, &self->pre_nr, &live, &self->tmpl);
+	ASSERT_EQ(0, ret) TH_LOG("%s (%u beancounters, live_beancounters %" PRIu64 ")",
+				 strerror(-ret), self->pre_nr, live);
 }
 
 FIXTURE_TEARDOWN(churn)
@@ -493,10 +479,7 @@ TEST_F_TIMEOUT(churn, module, 3600)
 	static void *(*const fns[5])(void *) = {
 		reader_proc_fn, reader_proc_fn, reader_nl_fn, reader_ioctl_fn, reader_events_fn,
 	};
-	struct reader rd[5], tmpl = {
-		.fails = &self->fails, .base = self->base, .span = WORKERS * IDS_PER_WORKER,
-		.family = self->family, .events_grp = self->events_grp, .fd = self->fd,
-	};
+	struct reader rd[5], tmpl = self->tmpl;
 	pthread_t wt[WORKERS], rt[5];
 	uint64_t *tries = shared_alloc(sizeof(*tries));
 	uint64_t live, held = 0, current = 0, sum[8] = { 0 };
@@ -528,6 +511,10 @@ TEST_F_TIMEOUT(churn, module, 3600)
 		ASSERT_EQ(0, pthread_create(&wt[i], NULL, worker_fn, w));
 	}
 	tmpl.deadline = deadline;
+	tmpl.fails = &self->fails;
+	tmpl.base = self->base;
+	tmpl.span = WORKERS * IDS_PER_WORKER;
+	tmpl.fd = self->fd;
 	ASSERT_EQ(0, readers_start(rd, rt, 5, fns, &tmpl));
 
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -277,6 +277,28 @@ void unloader(int64_t deadline, uint64_t *tries)
 	_exit(0);
 }
 
+int readers_setup(int fd, uint32_t *nr, uint64_t *live, struct reader *tmpl)
+{
+	uint32_t *ids;
+	int sk, ret;
+
+	*live = 0;
+	ret = vzbc_list_all(fd, &ids, nr);
+	if (ret)
+		return ret;
+	free(ids);
+	ret = vzbc_live_wait(*nr, live);
+	if (ret)
+		return ret;
+	sk = genl_socket();
+	if (sk < 0)
+		return sk;
+	ret = genl_resolve(sk, VZBC_GENL_NAME, VZBC_GENL_MCGRP_EVENTS, &tmpl->family,
+			   &tmpl->events_grp);
+	close(sk);
+	return ret;
+}
+
 int readers_start(struct reader *rd, pthread_t *rt, int n,
 		  void *(*const fns[])(void *), const struct reader *tmpl)
 {

@@ -45,6 +45,13 @@ void *reader_ioctl_fn(void *arg);	/* LIST, then GET of what it lists */
 void *reader_events_fn(void *arg);	/* every event well-formed */
 
 /*
+ * Before a churn: the number of beancounters there are (*@nr), once
+ * live_beancounters agrees with it (its last value in *@live), and the
+ * netlink family and events group into @tmpl.  0 or -errno.
+ */
+int readers_setup(int fd, uint32_t *nr, uint64_t *live, struct reader *tmpl);
+
+/*
  * Starts @n readers, reader i running @fns[i] with a copy of @tmpl (id i).
  * Returns 0, or the -errno of the first pthread_create() that failed (the
  * readers before it run).
