@@ -1359,6 +1359,17 @@ static uint64_t held_median(const struct io_sampler *s, int64_t from, int64_t to
 	return v[*n / 2];
 }
 
+/* The largest held over all samples. */
+static uint64_t held_max(const struct io_sampler *s)
+{
+	uint64_t m = 0;
+
+	for (int i = 0; i < s->nr; i++)
+		if (s->s[i].held > m)
+			m = s->s[i].held;
+	return m;
+}
+
 static bool within_pct(double v, double want, double pct)
 {
 	return v >= want * (1 - pct / 100) && v <= want * (1 + pct / 100);
@@ -1483,8 +1494,11 @@ TEST_F_TIMEOUT(io, iolimit_direct, 120)
 	/*
 	 * At most the limit and one slice's worth: blk-throttle lets a new
 	 * slice (100 ms, 10 % of a second) start with its whole allowance.
+	 * At least every held the module reported meanwhile (how close to
+	 * the limit the VM got is its speed, not a promise).
 	 */
-	EXPECT_TRUE(within_pct(st.maxheld, 4 * MIB, 10));
+	EXPECT_GE(4 * MIB * 11 / 10, st.maxheld);
+	EXPECT_LE(held_max(s), st.maxheld);
 	EXPECT_LE(5, st.failcnt);	/* seconds throttled */
 	EXPECT_GE((uint64_t)ms / 1000 + 3, st.failcnt);
 	/* Everything written, counted as the kernel counts it. */
@@ -1582,7 +1596,8 @@ TEST_F_TIMEOUT(io, iopslimit_small_direct, 120)
 	EXPECT_LE(9000, ms);
 	EXPECT_GE(11000 + stall, ms);
 	EXPECT_TRUE(within_pct(med, 500.0 * 1000 / (ms - stall > 1000 ? ms - stall : 1000), 10));
-	EXPECT_TRUE(within_pct(st.maxheld, 50, 10));
+	EXPECT_GE(55, st.maxheld);
+	EXPECT_LE(held_max(s), st.maxheld);
 	EXPECT_EQ(50, st.limit);
 	EXPECT_LE(5, st.failcnt);
 	/* The limit that held was the iops one. */
