@@ -80,11 +80,7 @@ static pid_t spawn_sleeper(struct __test_metadata *_metadata,
 	pid_t pid;
 
 	ASSERT_GT(MAX_KIDS, self->nr_kids);
-	pid = cg_clone_into(cgfd);
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
+	pid = cg_sleeper(cgfd);
 	ASSERT_LT(0, pid) TH_LOG("clone3(CLONE_INTO_CGROUP): %s", strerror(-pid));
 	self->kids[self->nr_kids++] = pid;
 	return pid;

@@ -104,10 +104,7 @@ static void ct_sleeper(struct worker *w, struct ct *c)
 
 	if (c->nsleepers == MAX_SLEEPERS)
 		return;
-	pid = cg_clone_into(c->cgfd);
-	if (pid == 0)
-		for (;;)
-			pause();
+	pid = cg_sleeper(c->cgfd);
 	if (pid > 0)
 		c->sleepers[c->nsleepers++] = pid;
 	else if (pid == -EAGAIN && c->limited)

@@ -46,11 +46,7 @@ static void spawn_sleepers(struct __test_metadata *_metadata,
 		pid_t pid;
 
 		ASSERT_GT(MAX_KIDS, self->nr_kids);
-		pid = cg_clone_into(cgfd);
-		if (pid == 0) {
-			for (;;)
-				pause();
-		}
+		pid = cg_sleeper(cgfd);
 		ASSERT_LT(0, pid);
 		self->kids[self->nr_kids++] = pid;
 	}
