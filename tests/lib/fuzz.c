@@ -247,19 +247,29 @@ const char *fz_errset_str(const struct fz_errset *s, char *buf, size_t len)
 
 /* --- leaks and the module --------------------------------------------------- */
 
-int vzbc_live_read(uint64_t *val)
+/* A sysfs file of a few bytes, NUL-terminated: 0 or -errno (-EIO if empty). */
+static int read_small(const char *path, char *buf, size_t len)
 {
-	char buf[32];
 	ssize_t n;
-	int fd = open(VZBC_LIVE_PARAM, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return n < 0 ? -errno : -EIO;
 	buf[n] = '\0';
+	return 0;
+}
+
+int vzbc_live_read(uint64_t *val)
+{
+	char buf[32];
+	int ret = read_small(VZBC_LIVE_PARAM, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
 	if (buf[0] < '0' || buf[0] > '9')
 		return -EINVAL;
 	*val = strtoull(buf, NULL, 10);
@@ -364,17 +374,9 @@ bool vzbc_module_loaded(void)
 int vzbc_module_refcnt(void)
 {
 	char buf[32];
-	ssize_t n;
-	int fd = open(VZBC_SYS_MODULE "/refcnt", O_RDONLY | O_CLOEXEC);
+	int ret = read_small(VZBC_SYS_MODULE "/refcnt", buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
-	return atoi(buf);
+	return ret ? ret : atoi(buf);
 }
 
 int vzbc_module_unload(void)
