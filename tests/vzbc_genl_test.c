@@ -233,6 +233,35 @@ TEST_F(genl, dump_all_once_in_order)
 	EXPECT_LT(1, parts);
 }
 
+/*
+ * The next event about @ctid that @sk receives before @deadline (now_ms()):
+ * 1 with it in *@bc, 0 once the deadline has passed, or -errno (-EINVAL for
+ * an event of the family that does not parse).  A datagram carries one event.
+ */
+static int next_event(int sk, uint16_t family, uint32_t ctid, int64_t deadline,
+		      struct genl_bc *bc)
+{
+	while (now_ms() < deadline) {
+		struct nlmsghdr *nlh;
+		ssize_t n = genl_recv(sk, buf, sizeof(buf), 500);
+
+		if (n == -ETIMEDOUT)
+			continue;
+		if (n < 0)
+			return n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_type != family)
+				continue;
+			if (genl_parse_bc(nlh, bc))
+				return -EINVAL;
+			if (bc->ctid == ctid)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Forks refused at pids.max reach the events group as a numproc event. */
 TEST_F(genl, failcnt_event)
 {
@@ -268,30 +297,20 @@ TEST_F(genl, failcnt_event)
 	ASSERT_EQ(4, WEXITSTATUS(status));
 
 	deadline = now_ms() + 5000;
-	while (!got && now_ms() < deadline) {
-		struct nlmsghdr *nlh;
-		ssize_t n = genl_recv(self->sk, buf, sizeof(buf), 1000);
+	while (!got) {
+		struct genl_bc bc;
+		int ret = next_event(self->sk, self->family, self->ctid, deadline, &bc);
 
-		if (n == -ETIMEDOUT)
-			continue;
-		ASSERT_LT(0, n);
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			struct genl_bc bc;
-
-			if (nlh->nlmsg_type != self->family)
-				continue;
-			ASSERT_EQ(0, genl_parse_bc(nlh, &bc));
-			if (bc.ctid != self->ctid)
-				continue;
-			ASSERT_EQ(VZBC_EVENT_FAILCNT, bc.event);
-			ASSERT_EQ(1, bc.nr_res);
-			ASSERT_EQ(VZBC_RES_NUMPROC, bc.res[0].id);
-			ASSERT_LT(0, bc.res[0].failcnt);
-			ASSERT_GE(4, bc.res[0].failcnt);
-			EXPECT_EQ(0, bc.dropped);
-			got = true;
-		}
+		ASSERT_LE(0, ret) TH_LOG("events: %s", strerror(-ret));
+		if (!ret)
+			break;
+		ASSERT_EQ(VZBC_EVENT_FAILCNT, bc.event);
+		ASSERT_EQ(1, bc.nr_res);
+		ASSERT_EQ(VZBC_RES_NUMPROC, bc.res[0].id);
+		ASSERT_LT(0, bc.res[0].failcnt);
+		ASSERT_GE(4, bc.res[0].failcnt);
+		EXPECT_EQ(0, bc.dropped);
+		got = true;
 	}
 	ASSERT_TRUE(got);
 	cg_kill_wait(self->cg);
@@ -317,28 +336,18 @@ TEST_F(genl, barrier_event)
 		}
 	}
 	deadline = now_ms() + 4000;	/* several ticks */
-	while (now_ms() < deadline) {
-		struct nlmsghdr *nlh;
-		ssize_t n = genl_recv(self->sk, buf, sizeof(buf), 500);
+	for (;;) {
+		struct genl_bc bc;
+		int ret = next_event(self->sk, self->family, self->ctid, deadline, &bc);
 
-		if (n == -ETIMEDOUT)
-			continue;
-		ASSERT_LT(0, n);
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, (size_t)n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			struct genl_bc bc;
-
-			if (nlh->nlmsg_type != self->family)
-				continue;
-			ASSERT_EQ(0, genl_parse_bc(nlh, &bc));
-			if (bc.ctid != self->ctid)
-				continue;
-			ASSERT_EQ(VZBC_EVENT_BARRIER, bc.event);
-			ASSERT_EQ(VZBC_RES_NUMPROC, bc.res[0].id);
-			ASSERT_EQ(3, bc.res[0].held);
-			ASSERT_EQ(2, bc.res[0].barrier);
-			events++;
-		}
+		ASSERT_LE(0, ret) TH_LOG("events: %s", strerror(-ret));
+		if (!ret)
+			break;
+		ASSERT_EQ(VZBC_EVENT_BARRIER, bc.event);
+		ASSERT_EQ(VZBC_RES_NUMPROC, bc.res[0].id);
+		ASSERT_EQ(3, bc.res[0].held);
+		ASSERT_EQ(2, bc.res[0].barrier);
+		events++;
 	}
 	EXPECT_EQ(1, events);
 	for (i = 0; i < 3; i++)
