@@ -45,7 +45,6 @@
 #define IDS_PER_WORKER	16	/* worker w owns vzbc_test_ctid(w * 16 + 0..15) */
 #define RING		4	/* containers a worker keeps alive at most */
 #define MAX_SLEEPERS	6
-#define STUCK_S		60
 
 #define note(...) fprintf(stderr, "# " __VA_ARGS__)
 
@@ -515,7 +514,7 @@ TEST_F_TIMEOUT(churn, module, 3600)
 	ASSERT_EQ(0, readers_start(rd, rt, 5, fns, &tmpl));
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += self->seconds + STUCK_S;
+	ts.tv_sec += self->seconds + FZ_STUCK_S;
 	for (int i = 0; i < WORKERS; i++) {
 		ASSERT_EQ(0, pthread_timedjoin_np(wt[i], NULL, &ts))
 			TH_LOG("worker %d stuck in the kernel", i);

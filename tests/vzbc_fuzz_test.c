@@ -53,7 +53,6 @@
 #define NL_DYNAMIC	4	/* netlink: ids 8..11 come and go */
 #define NL_ABSENT	40	/* netlink: ids 40..63 never exist */
 #define MAX_FAILS	6
-#define STUCK_S		60	/* past the deadline: a worker is stuck */
 
 /*
  * Results worth reading in the log.  stderr: each test runs in a child
@@ -282,46 +281,6 @@ static void check_state(struct __test_metadata *_metadata,
 		       live, self->pre_nr);
 }
 
-/* Runs @fn in @n threads and waits, failing if one is stuck in the kernel. */
-static int run_threads(void *(*fn)(void *), void *args, size_t argsize, int n,
-		       int64_t deadline_ms)
-{
-	pthread_t th[16];
-	struct timespec ts;
-	int i, ret = 0;
-
-	for (i = 0; i < n; i++)
-		if (pthread_create(&th[i], NULL, fn, (char *)args + i * argsize))
-			return -errno;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (deadline_ms - now_ms()) / 1000 + STUCK_S;
-	for (i = 0; i < n; i++)
-		if (pthread_timedjoin_np(th[i], NULL, &ts))
-			ret = -ETIMEDOUT;
-	return ret;
-}
-
-/* Waits for a helper process; its exit status, or -ETIMEDOUT. */
-static int wait_child(pid_t pid, int64_t deadline_ms)
-{
-	int status;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) :
-			       128 + WTERMSIG(status);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (now_ms() > deadline_ms + STUCK_S * 1000) {
-			kill_reap(pid);
-			return -ETIMEDOUT;
-		}
-		usleep(20000);
-	}
-}
-
 /* ------------------------------------------------------------------------
  * (a) The ioctl fuzzer.
  */
@@ -430,27 +389,6 @@ static unsigned long pick_cmd(struct fz_rng *r, enum cmd_kind *kind)
 	return cmd;
 }
 
-static uint32_t pick_size(struct fz_rng *r, size_t ksize)
-{
-	const uint32_t ps = page_size();
-	const uint32_t odd[] = {
-		ps - 1, ps, ps + 1, 2 * ps, 65536, 0x80000000u, UINT32_MAX,
-	};
-
-	switch (fz_below(r, 10)) {
-	case 0 ... 4:
-		return ksize;
-	case 5 ... 6:
-		return fz_below(r, ksize + 17);		/* 0..sizeof + 16 */
-	case 7:
-		return ksize + fz_below(r, 17);
-	case 8:
-		return fz_pick(r, odd);
-	default:
-		return (uint32_t)fz_next(r);
-	}
-}
-
 /* Mostly our hot ids, some of the rest of our range, some invalid ones. */
 static uint32_t pick_ctid(struct fz_rng *r, uint32_t base)
 {
@@ -473,13 +411,6 @@ static uint32_t pick_ctid(struct fz_rng *r, uint32_t base)
 static bool ctid_ok(uint32_t ctid)
 {
 	return ctid >= 1 && ctid <= VZBC_CTID_MAX;
-}
-
-static uint32_t pick_flags(struct fz_rng *r)
-{
-	if (fz_chance(r, 85))
-		return 0;
-	return fz_chance(r, 50) ? 1u << fz_below(r, 32) : (uint32_t)fz_next(r) | 1;
 }
 
 static int pick_cgfd(struct fz_rng *r, FIXTURE_DATA(fuzz) *self, int devfd,
@@ -518,76 +449,6 @@ static int pick_cgfd(struct fz_rng *r, FIXTURE_DATA(fuzz) *self, int devfd,
 		return self->removedfd;
 	default:
 		return -(int)fz_below(r, 1000) - 2;
-	}
-}
-
-static enum fz_ptr_kind pick_ptr_kind(struct fz_rng *r)
-{
-	switch (fz_below(r, 20)) {
-	case 0 ... 11:
-		return FZ_PTR_RW;
-	case 12:
-		return FZ_PTR_RW_END;
-	case 13 ... 14:
-		return FZ_PTR_STRADDLE;
-	case 15 ... 16:
-		return FZ_PTR_RO;
-	default:
-		return (enum fz_ptr_kind)(FZ_PTR_NULL + fz_below(r, FZ_PTR_NR - FZ_PTR_NULL));
-	}
-}
-
-/* Readable and writable bytes from @p, which has kind @k. */
-static void ptr_room(struct fz_arena *a, enum fz_ptr_kind k, const void *p,
-		     size_t *readable, size_t *writable)
-{
-	const char *c = p;
-
-	*readable = *writable = 0;
-	switch (k) {
-	case FZ_PTR_RW:
-	case FZ_PTR_RW_END:
-	case FZ_PTR_STRADDLE:
-		*readable = *writable = a->guard - c;
-		break;
-	case FZ_PTR_RO:
-		*readable = a->ro + a->rw_len - c;
-		break;
-	default:
-		break;
-	}
-}
-
-static void pick_value_pair(struct fz_rng *r, __u64 *barrier, __u64 *limit)
-{
-	uint64_t a = fz_next(r) >> fz_below(r, 64), b = fz_next(r) >> fz_below(r, 64);
-
-	switch (fz_below(r, 8)) {
-	case 0:
-		*barrier = *limit = VZBC_UNLIMITED;
-		break;
-	case 1 ... 3:	/* valid */
-		a &= VZBC_UNLIMITED;
-		b &= VZBC_UNLIMITED;
-		*barrier = a < b ? a : b;
-		*limit = a < b ? b : a;
-		break;
-	case 4:		/* barrier above limit */
-		*barrier = (a | 2) & VZBC_UNLIMITED;
-		*limit = *barrier - 1 - fz_below(r, 2);
-		break;
-	case 5:		/* limit above "unlimited" */
-		*barrier = a & VZBC_UNLIMITED;
-		*limit = VZBC_UNLIMITED + 1 + fz_below(r, 3);
-		break;
-	case 6:
-		*barrier = VZBC_UNLIMITED;
-		*limit = UINT64_MAX;
-		break;
-	default:
-		*barrier = a;
-		*limit = b;
-		break;
 	}
 }
 
@@ -639,7 +500,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		c->ksize = sizeof(k.create);
 		k.create.ctid = c->ctid = pick_ctid(r, self->base);
 		k.create.cgroup_fd = pick_cgfd(r, self, devfd, &fdc);
-		k.create.flags = pick_flags(r);
+		k.create.flags = fz_pick_flags(r);
 		fields_bad = !ctid_ok(k.create.ctid) || k.create.flags;
 		break;
 	case K_DESTROY:
@@ -651,8 +512,8 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		c->ksize = sizeof(k.set);
 		k.set.ctid = pick_ctid(r, self->base);
 		k.set.resource = pick_resource(r);
-		k.set.flags = pick_flags(r);
-		pick_value_pair(r, &k.set.barrier, &k.set.limit);
+		k.set.flags = fz_pick_flags(r);
+		fz_pick_limits(r, &k.set.barrier, &k.set.limit);
 		fields_bad = !ctid_ok(k.set.ctid) || k.set.flags ||
 			     !resource_ok(k.set.resource) ||
 			     k.set.barrier > k.set.limit ||
@@ -661,10 +522,10 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 	case K_GET:
 		c->ksize = sizeof(k.get);
 		k.get.ctid = pick_ctid(r, self->base);
-		k.get.flags = pick_flags(r);
+		k.get.flags = fz_pick_flags(r);
 		k.get.nr_stats = c->count = fz_chance(r, 85) ? fz_below(r, 8) :
 					    (uint32_t)fz_next(r) >> fz_below(r, 32);
-		c->out_kind = pick_ptr_kind(r);
+		c->out_kind = fz_pick_ptr_kind(r);
 		len = (c->count < VZBC_NR_RES + 2 ? c->count : VZBC_NR_RES + 2) *
 		      sizeof(struct vzbc_stat);
 		c->out = fz_ptr(r, a, c->out_kind, len);
@@ -690,7 +551,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		k.list.nr_ctids = c->count = fz_chance(r, 85) ? fz_below(r, 80) :
 					     (uint32_t)fz_next(r) >> fz_below(r, 32);
 		k.list.next_ctid = fz_chance(r, 90) ? 0 : (uint32_t)fz_next(r);
-		c->out_kind = pick_ptr_kind(r);
+		c->out_kind = fz_pick_ptr_kind(r);
 		len = (c->count < 256 ? c->count : 256) * sizeof(uint32_t);
 		c->out = fz_ptr(r, a, c->out_kind, len);
 		k.list.ctids = (uintptr_t)c->out;
@@ -704,18 +565,18 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 	if (c->out_kind != FZ_PTR_NR) {
 		size_t rd;
 
-		ptr_room(a, c->out_kind, c->out, &rd, &c->out_writable);
+		fz_ptr_room(a, c->out_kind, c->out, &rd, &c->out_writable);
 	}
 
 	/* The struct: its size field, a tail past it, where it lives. */
-	c->size = pick_size(r, c->ksize);
+	c->size = fz_pick_size(r, c->ksize);
 	memcpy(&k, &c->size, sizeof(c->size));
 	len = c->size <= ps ? (c->size > c->ksize ? c->size : c->ksize) : c->ksize;
-	c->arg_kind = pick_ptr_kind(r);
+	c->arg_kind = fz_pick_ptr_kind(r);
 	/* Sometimes only the struct fits before the guard, not its tail. */
 	place = c->arg_kind == FZ_PTR_RW_END && fz_chance(r, 50) ? c->ksize : len;
 	c->arg = fz_ptr(r, a, c->arg_kind, place);
-	ptr_room(a, c->arg_kind, c->arg, &c->readable, &c->writable);
+	fz_ptr_room(a, c->arg_kind, c->arg, &c->readable, &c->writable);
 	if (fz_ptr_readable(c->arg_kind) || c->arg_kind == FZ_PTR_STRADDLE) {
 		size_t n = len < c->readable ? len : c->readable;
 
@@ -1036,9 +897,9 @@ TEST_F_TIMEOUT(fuzz, ioctl, 3600)
 		_exit(0);
 	}
 
-	ret = run_threads(ioc_worker_fn, w, sizeof(*w), IOC_THREADS, deadline);
+	ret = fz_run_threads(ioc_worker_fn, w, sizeof(*w), IOC_THREADS, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("a fuzzer thread is stuck in the kernel");
-	ret = wait_child(pid, deadline);
+	ret = fz_wait_child(pid, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("unprivileged fuzzer: %d", ret);
 
 	report_ioc(_metadata, w, IOC_THREADS, "root", self->seconds);
@@ -1114,55 +975,6 @@ static void nl_fail(struct nl_worker *w, const struct nl_req *q,
 	w->nfail++;
 }
 
-/* Appends one attribute; returns its aligned size, 0 if it does not fit. */
-static size_t put_attr(char *p, size_t room, uint16_t type, const void *data,
-		       size_t len)
-{
-	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
-
-	if (NLA_ALIGN(NLA_HDRLEN + len) > room || NLA_HDRLEN + len > 0xffff)
-		return 0;
-	memcpy(p, &a, sizeof(a));
-	if (len)
-		memcpy(p + NLA_HDRLEN, data, len);
-	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	return NLA_ALIGN(NLA_HDRLEN + len);
-}
-
-static uint16_t fuzz_type_flags(struct fz_rng *r, uint16_t type)
-{
-	if (fz_chance(r, 5))
-		type |= NLA_F_NESTED;
-	if (fz_chance(r, 3))
-		type |= NLA_F_NET_BYTEORDER;
-	return type;
-}
-
-/* Random attributes, nested down to @depth levels. */
-static size_t put_garbage(struct fz_rng *r, char *p, size_t room, int depth)
-{
-	char payload[512];
-	size_t off = 0, n;
-	int count = fz_below(r, 5);
-
-	for (int i = 0; i < count; i++) {
-		uint16_t type = fuzz_type_flags(r, fz_below(r, 12));
-		size_t len = fz_below(r, 24);
-
-		if (depth > 0 && fz_chance(r, 40)) {
-			len = put_garbage(r, payload, sizeof(payload), depth - 1);
-			type |= fz_chance(r, 70) ? NLA_F_NESTED : 0;
-		} else {
-			fz_fill(r, payload, len);
-		}
-		n = put_attr(p + off, room - off, type, payload, len);
-		if (!n)
-			break;
-		off += n;
-	}
-	return off;
-}
-
 /* The attributes of one message; returns their length. */
 static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 {
@@ -1190,35 +1002,35 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 				v = (uint32_t)fz_next(r);
 				break;
 			}
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, VZBC_A_CTID), &v, sizeof(v));
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, VZBC_A_CTID), &v, sizeof(v));
 			break;
 		case 3:		/* a CTID of the wrong size */
 			len = fz_pick(r, ((const size_t[]){ 0, 1, 2, 3, 5, 6, 8, 16 }));
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off, VZBC_A_CTID, big, len);
+			n = fz_put_attr(p + off, room - off, VZBC_A_CTID, big, len);
 			break;
 		case 4:		/* known types, random payloads */
 			len = fz_below(r, 32);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_below(r, VZBC_A_MAX + 1)),
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_below(r, VZBC_A_MAX + 1)),
 				     big, len);
 			break;
 		case 5:		/* unknown types */
 			len = fz_below(r, 16);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_chance(r, 50) ?
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_chance(r, 50) ?
 						     VZBC_A_MAX + 1 + fz_below(r, 8) :
 						     fz_below(r, NLA_TYPE_MASK + 1)),
 				     big, len);
 			break;
 		case 6 ... 7:	/* nests of garbage where a nest is due, or not */
-			len = put_garbage(r, big, sizeof(big) < room - off ?
+			len = fz_put_garbage(r, big, sizeof(big) < room - off ?
 						 sizeof(big) : room - off, 3);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_pick(r, ((const uint16_t[]){
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_pick(r, ((const uint16_t[]){
 						VZBC_A_RESOURCES, VZBC_A_RESOURCE,
 						VZBC_A_CTID, VZBC_A_EVENT,
 						VZBC_A_RESOURCES | NLA_F_NESTED }))),
@@ -1227,8 +1039,8 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 		case 8:		/* oversized */
 			len = 256 + fz_below(r, 6000);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_below(r, VZBC_A_MAX + 3)),
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_below(r, VZBC_A_MAX + 3)),
 				     big, len);
 			break;
 		case 9:		/* a header that lies about its length: last */
@@ -1247,11 +1059,11 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 			break;
 		default:	/* a duplicated, valid CTID */
 			v = self->base + fz_below(r, NL_STABLE);
-			n = put_attr(p + off, room - off, VZBC_A_CTID, &v, sizeof(v));
+			n = fz_put_attr(p + off, room - off, VZBC_A_CTID, &v, sizeof(v));
 			if (n) {
 				off += n;
 				v = self->base + fz_below(r, NR_IDS);
-				n = put_attr(p + off, room - off, VZBC_A_CTID, &v,
+				n = fz_put_attr(p + off, room - off, VZBC_A_CTID, &v,
 					     sizeof(v));
 			}
 			break;
@@ -1261,23 +1073,6 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 		off += n;
 	}
 	return off;
-}
-
-static uint16_t pick_nl_flags(struct fz_rng *r)
-{
-	uint16_t f = fz_chance(r, 95) ? NLM_F_REQUEST : 0;
-
-	if (fz_chance(r, 50))
-		f |= NLM_F_ACK;
-	if (fz_chance(r, 30))
-		f |= NLM_F_DUMP;
-	if (fz_chance(r, 5))
-		f |= NLM_F_ECHO;
-	if (fz_chance(r, 10))
-		f |= fz_pick(r, ((const uint16_t[]){ NLM_F_ROOT, NLM_F_MATCH,
-			NLM_F_ATOMIC, NLM_F_EXCL | NLM_F_CREATE, NLM_F_REPLACE,
-			NLM_F_APPEND, 0x1000, 0x8000 }));
-	return f;
 }
 
 /* One well-formed GET or DUMP, to check answers exactly. */
@@ -1299,7 +1094,7 @@ static void gen_wellformed(struct nl_worker *w, struct nl_req *q,
 		q->wf = WF_GET;
 		q->ctid = self->base + (fz_chance(r, 60) ? fz_below(r, NL_STABLE) :
 					NL_ABSENT + fz_below(r, NR_IDS - NL_ABSENT));
-		off += put_attr(q->buf + off, sizeof(q->buf) - off, VZBC_A_CTID,
+		off += fz_put_attr(q->buf + off, sizeof(q->buf) - off, VZBC_A_CTID,
 				&q->ctid, sizeof(q->ctid));
 	}
 	nlh->nlmsg_len = off;
@@ -1332,7 +1127,7 @@ static void gen_request(struct nl_worker *w, struct nl_req *q)
 			gen_wellformed(w, q, nlh, gh);
 			return;
 		}
-		nlh->nlmsg_flags = pick_nl_flags(r);
+		nlh->nlmsg_flags = fz_pick_nl_flags(r);
 		gh->cmd = fz_chance(r, 70) ? VZBC_CMD_GET :
 			  fz_pick(r, ((const uint8_t[]){ VZBC_CMD_UNSPEC,
 				VZBC_CMD_EVENT, VZBC_CMD_EVENT + 1, 0x7f, 0xff,
@@ -1699,12 +1494,12 @@ TEST_F_TIMEOUT(fuzz, netlink, 3600)
 
 	m.deadline = deadline;
 	ASSERT_EQ(0, pthread_create(&mt, NULL, mutator_fn, &m));
-	ret = run_threads(nl_worker_fn, w, sizeof(*w), NL_THREADS, deadline);
+	ret = fz_run_threads(nl_worker_fn, w, sizeof(*w), NL_THREADS, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("a netlink fuzzer thread is stuck in the kernel");
 	pthread_join(mt, NULL);
 	EXPECT_EQ(0, m.err) TH_LOG("create/set/destroy of the dynamic ids: %s",
 				   strerror(-m.err));
-	ret = wait_child(pid, deadline);
+	ret = fz_wait_child(pid, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("unprivileged netlink fuzzer: %d", ret);
 
 	report_nl(_metadata, w, NL_THREADS, "root", self->seconds);
