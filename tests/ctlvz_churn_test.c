@@ -215,9 +215,7 @@ TEST_F_TIMEOUT(ct, churn, 3600)
 	status = unloader_reap(unl);
 	EXPECT_EQ(0, status) TH_LOG("unloader: exit %d (2: the module unloaded with %s open, "
 				    "3: another error)", status, VZBC_DEV);
-	for (unsigned int i = 0; i < self->fails.n && i < FAILS_MAX; i++)
-		TH_LOG("%s", self->fails.msg[i]);
-	EXPECT_EQ(0u, self->fails.n);
+	EXPECT_NO_FAILS(&self->fails);
 
 	note("container churn %u s: %" PRIu64 " containers through create..destroy, %" PRIu64
 	     " ms each on average\n", self->seconds, cycles, cycles ? ms / cycles : 0);

@@ -525,9 +525,7 @@ TEST_F_TIMEOUT(churn, module, 3600)
 	EXPECT_EQ(0, status) TH_LOG("unloader: exit %d (2: the module unloaded with %s open, "
 				    "3: another error)", status, VZBC_DEV);
 
-	for (unsigned int i = 0; i < self->fails.n && i < FAILS_MAX; i++)
-		TH_LOG("%s", self->fails.msg[i]);
-	EXPECT_EQ(0u, self->fails.n);
+	EXPECT_NO_FAILS(&self->fails);
 
 	for (int i = 0; i < WORKERS; i++) {
 		struct worker *w = &self->w[i];

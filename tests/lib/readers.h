@@ -24,6 +24,12 @@ struct fails {
 };
 
 void fails_init(struct fails *f);
+/* In a TEST: logs what the threads saw and expects that it was nothing. */
+#define EXPECT_NO_FAILS(f) do {						\
+	for (unsigned int _i = 0; _i < (f)->n && _i < FAILS_MAX; _i++)	\
+		TH_LOG("%s", (f)->msg[_i]);				\
+	EXPECT_EQ(0u, (f)->n);						\
+} while (0)
 void fails_add(struct fails *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
