@@ -6,11 +6,12 @@
 #
 #   1. installs what is missing: scripts/deps.sh, then the peers (crun, lxc,
 #      bubblewrap; util-linux's unshare is always there) and gnuplot-nox
-#   2. builds ctlvz, the busybox template, vzbc.ko for the kernel and the
-#      bench programs (bench/*.c) into $LOWFAT_BUILD/bench (default
-#      build/bench), so make check's build/ is left alone
-#   3. packs an initramfs with the peers' binaries, libraries and data files
-#      on top of make check's image (mkinitramfs.sh's LOWFAT_OVERLAY)
+#   2. builds ctlvz, the busybox template and the bench programs
+#      (bench/*.c) into $LOWFAT_BUILD/bench (default build/bench), so make
+#      check's build/ is left alone
+#   3. builds vzbc.ko for the kernel and packs an initramfs with the peers'
+#      binaries, libraries and data files on top of make check's image
+#      (boot_prepare in lib.sh, mkinitramfs.sh's LOWFAT_OVERLAY)
 #   4. boots it once in a 4 GiB VM without slub_debug and KFENCE and runs
 #      bench/bench-in-vm.sh
 #   5. writes bench/results/ (raw.txt, results.md, bench.png) with
@@ -59,7 +60,6 @@ rel=$(kernel_rel "$series") || die "no installed $series.*-cloud-amd64 kernel wi
 lock_build "$rel"
 make -C "$LOWFAT_ROOT" --no-print-directory userspace templates
 make -C "$LOWFAT_ROOT/bench" --no-print-directory O="$LOWFAT_BUILD/bin"
-"$scripts/build-module.sh" "$rel"
 
 # --- 3. the overlay: bench programs and the peers -----------------------------
 overlay=$LOWFAT_BUILD/overlay
@@ -86,7 +86,8 @@ for f in "${peer_files[@]}"; do
 done
 mkdir -p "$overlay/var/lib/lxc" "$overlay/etc/ctlvz"
 
-LOWFAT_OVERLAY=$overlay "$scripts/mkinitramfs.sh" "$rel"
+# vzbc.ko and the initramfs, the overlay on top.
+LOWFAT_OVERLAY=$overlay boot_prepare "$rel" || die "$rel: $BOOT_WHY"
 
 # --- 4. the VM -------------------------------------------------------------------
 env=

@@ -14,86 +14,13 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-scripts=$LOWFAT_ROOT/scripts
 read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 [ ${#kernels[@]} -gt 0 ] || die "KERNELS is empty"
 
-passed=0
-failed=0
-summary=()
-done=
-
-# Prints the summary; also on an unexpected exit (a failed step under set -e),
-# which then counts as one more failure.
-finish() {
-	local rc=$?
-
-	trap - EXIT
-	if [ -z "$done" ]; then
-		failed=$((failed + 1))
-		summary+=("check.sh stopped early (exit $rc; see above)")
-	fi
-	echo
-	echo "==== lowfat check summary"
-	for s in "${summary[@]}"; do
-		echo "  $s"
-	done
-	# Kept for .ci/run, which repeats it after make's own epilogue.
-	mkdir -p "$LOWFAT_BUILD"
-	echo "$passed passed, $failed failed" | tee "$LOWFAT_BUILD/check-result"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-trap finish EXIT
-rm -f "$LOWFAT_BUILD/check-result"
-
-"$scripts/deps.sh"
-"$scripts/kselftest-src.sh"
-
-# ctlvz, the tests and the templates do not depend on the kernel: once.
-if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
-	failed=$((failed + 1))
-	summary+=("userspace/tests/templates build FAILED (see above)")
-fi
-
+run_begin check check-result
+run_build
 for series in "${kernels[@]}"; do
-	if ! rel=$(kernel_rel "$series"); then
-		failed=$((failed + 1))
-		summary+=("$series: no installed $series.*-cloud-amd64 kernel with headers")
-		continue
-	fi
-	echo "==== $series: $rel"
-	lock_build "$rel"
-	if ! "$scripts/build-module.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): module build FAILED, not booted")
-		continue
-	fi
-	note=
-	if grep -Eiq 'warning:|error:' "$LOWFAT_BUILD/$rel/build.log"; then
-		failed=$((failed + 1))
-		note=", module build warnings (+1 failed)"
-	fi
-	if ! "$scripts/mkinitramfs.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): initramfs FAILED, not booted$note")
-		continue
-	fi
-	"$scripts/vm-run.sh" "$rel" tests || true
-
-	p=0 f=0 problems=1
-	result=$LOWFAT_BUILD/$rel/result-tests
-	if [ -r "$result" ]; then
-		# "passed=N failed=M problems=K"
-		read -r p f problems < <(sed -E 's/[a-z]+=//g' "$result")
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$problems" -ne 0 ]; then
-		failed=$((failed + 1))
-		note+=", VM problems: timeout, no result, splat or taint (+1 failed)"
-	fi
-	summary+=("$series ($rel): passed=$p failed=$f$note; log build/$rel/console-tests.log")
+	echo "==== $series"
+	run_kernel "$series" console-tests.log
 done
-
-done=1
+run_end

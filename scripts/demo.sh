@@ -16,8 +16,7 @@ series=${DEMO_KERNEL:-6.1}
 "$scripts/deps.sh"
 rel=$(kernel_rel "$series") || die "no $series cloud kernel with headers installed"
 make -C "$LOWFAT_ROOT" --no-print-directory userspace templates >&2
-"$scripts/build-module.sh" "$rel" >&2
-"$scripts/mkinitramfs.sh" "$rel" >&2
+boot_prepare "$rel" >&2 || die "$rel: $BOOT_WHY"
 
 # Kernel log lines ("[    1.234567] ..."), our init's chatter, the result
 # lines, and SeaBIOS's screen control codes are not the demo.

@@ -8,14 +8,15 @@
 # lowfat.env (scripts/vm-init.sh).  Each boot has panic_on_warn=1, slub_debug
 # and (6.12) KFENCE, and any splat on the console fails it (vm-run.sh).
 #
-#   vzbc_fuzz_test   ioctl fuzzer, netlink fuzzer: STRESS_SECONDS each;
-#                    unload/reload with readers: STRESS_SECONDS
-#   vzbc_churn_test  module-level churn, container churn (ctlvz) and
-#                    hostile containers: STRESS_SECONDS each
+#   vzbc_fuzz_test     ioctl fuzzer, netlink fuzzer: STRESS_SECONDS each
+#   vzbc_module_test   unload/reload with readers: STRESS_SECONDS
+#   vzbc_churn_test    module-level churn: STRESS_SECONDS
+#   ctlvz_churn_test   container churn (ctlvz) and hostile containers:
+#                      STRESS_SECONDS each
 #
 # Environment:
 #   STRESS_SECONDS=S   duration of each timed test (default 120)
-#   STRESS_TESTS=a,b   test binaries to run (default the two above)
+#   STRESS_TESTS=a,b   test binaries to run (default the four above)
 #   VZBC_FUZZ_SEED=N   replay a fuzzer run (the seed is in the log)
 #   KERNELS="6.1 6.12"
 #
@@ -27,107 +28,37 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-scripts=$LOWFAT_ROOT/scripts
 read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 [ ${#kernels[@]} -gt 0 ] || die "KERNELS is empty"
 seconds=${STRESS_SECONDS:-120}
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "STRESS_SECONDS must be a positive number of seconds"
-tests=${STRESS_TESTS:-vzbc_fuzz_test,vzbc_churn_test}
+tests=${STRESS_TESTS:-vzbc_fuzz_test,vzbc_module_test,vzbc_churn_test,ctlvz_churn_test}
 
 env="VZBC_FUZZ_SECONDS=$seconds,VZBC_CHURN_SECONDS=$seconds"
 if [ -n "${VZBC_FUZZ_SEED:-}" ]; then
 	env+=",VZBC_FUZZ_SEED=$VZBC_FUZZ_SEED"
 fi
-# Each binary runs three timed tests; allow for setup, the checks
+# A binary runs up to two timed tests; allow for setup, the checks
 # afterwards, containers' lives and a slow (TCG) VM on a busy host.
 test_timeout=$((3 * seconds + 900))
 vm_timeout=$((6 * seconds + 2400))
 
-passed=0
-failed=0
-summary=()
-done=
-
-finish() {
-	local rc=$?
-
-	trap - EXIT
-	if [ -z "$done" ]; then
-		failed=$((failed + 1))
-		summary+=("stress.sh stopped early (exit $rc; see above)")
-	fi
-	echo
-	echo "==== lowfat stress summary ($tests, ${seconds}s each)"
-	for s in "${summary[@]}"; do
-		echo "  $s"
-	done
-	mkdir -p "$LOWFAT_BUILD"
-	echo "$passed passed, $failed failed" | tee "$LOWFAT_BUILD/stress-result"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-trap finish EXIT
-rm -f "$LOWFAT_BUILD/stress-result"
-
-"$scripts/deps.sh"
-"$scripts/kselftest-src.sh"
-# ctlvz and its busybox template too: the container tests need them.
-if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
-	failed=$((failed + 1))
-	summary+=("userspace/tests/templates build FAILED (see above)")
-fi
+run_begin "stress ($tests, ${seconds}s each)" stress-result
+run_build
 for t in ${tests//,/ }; do
-	if [ ! -x "$LOWFAT_BUILD/tests/$t" ]; then
-		failed=$((failed + 1))
-		summary+=("$t: not built")
-	fi
+	[ -x "$LOWFAT_BUILD/tests/$t" ] || run_fail "$t: not built"
 done
 
 for series in "${kernels[@]}"; do
-	if ! rel=$(kernel_rel "$series"); then
-		failed=$((failed + 1))
-		summary+=("$series: no installed $series.*-cloud-amd64 kernel with headers")
-		continue
-	fi
-	echo "==== $series: $rel, $tests, ${seconds}s each"
-	lock_build "$rel"
-	if ! "$scripts/build-module.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): module build FAILED, not booted")
-		continue
-	fi
-	if ! "$scripts/mkinitramfs.sh" "$rel"; then
-		failed=$((failed + 1))
-		summary+=("$series ($rel): initramfs FAILED, not booted")
-		continue
-	fi
-	start=$(date +%s)
+	echo "==== $series: $tests, ${seconds}s each"
 	LOWFAT_TESTS=$tests LOWFAT_TEST_TIMEOUT=$test_timeout \
 	LOWFAT_VM_TIMEOUT=$vm_timeout \
 	LOWFAT_APPEND="${LOWFAT_APPEND:+$LOWFAT_APPEND }lowfat.env=$env" \
-		"$scripts/vm-run.sh" "$rel" tests || true
-	took=$(($(date +%s) - start))
-	out=$LOWFAT_BUILD/$rel
-	cp -f "$out/console-tests.log" "$out/console-stress.log" 2>/dev/null || true
-
-	p=0 f=0 problems=1
-	if [ -r "$out/result-tests" ]; then
-		# "passed=N failed=M problems=K"
-		read -r p f problems < <(sed -E 's/[a-z]+=//g' "$out/result-tests")
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	note=
-	if [ "$problems" -ne 0 ]; then
-		failed=$((failed + 1))
-		note=", VM problems: timeout, no result, splat or taint (+1 failed)"
-	fi
-	summary+=("$series ($rel): passed=$p failed=$f$note in ${took}s; log ${out#"$LOWFAT_ROOT"/}/console-stress.log")
+		run_kernel "$series" console-stress.log
 	# The figures the tests print ("# ioctl fuzz (root): N calls ...").
 	while IFS= read -r l; do
-		summary+=("  $l")
-	done < <(tr -d '\r' < "$out/console-stress.log" 2>/dev/null |
+		RUN_SUMMARY+=("  $l")
+	done < <(tr -d '\r' < "$LOWFAT_BUILD/$BOOT_REL/console-stress.log" 2>/dev/null |
 		 grep -aE '^# (ioctl fuzz|netlink fuzz|churn|container churn|hostile|  readers|  failcnt|  [0-9]+ tasks|[0-9]+ unload)' || true)
 done
-
-done=1
+run_end

@@ -191,14 +191,7 @@ TEST_F(cli, existing_and_missing)
 
 TEST_F(cli, malformed_config)
 {
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/conf/%d.conf", self->env.dir, CT_A);
-	f = fopen(path, "a");
-	ASSERT_NE(NULL, f);
-	fputs("# a comment\nHOSTNAME=\"unterminated\n", f);
-	fclose(f);
+	ASSERT_EQ(0, ctlvz_conf_append(&self->env, CT_A, "# a comment\nHOSTNAME=\"unterminated\n"));
 	free(self->before);
 	self->before = snapshot(self->env.dir);
 

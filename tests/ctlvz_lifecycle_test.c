@@ -206,11 +206,7 @@ TEST_F(lc, stop_init_ignoring_sigterm)
 	ASSERT_EQ(0, stat(conf, &st));
 	ASSERT_EQ(0, chown(path, st.st_uid, st.st_gid));
 	ASSERT_EQ(0, chmod(path, 0755));
-	snprintf(conf, sizeof(conf), "%s/conf/%d.conf", self->env.dir, CT);
-	f = fopen(conf, "a");
-	ASSERT_NE(NULL, f);
-	fputs("INIT=\"/sbin/stubborn\"\n", f);
-	fclose(f);
+	ASSERT_EQ(0, ctlvz_conf_append(&self->env, CT, "INIT=\"/sbin/stubborn\"\n"));
 
 	ASSERT_EQ(0, ctlvz_out(self->out, sizeof(self->out), "start %d", CT)) TH_LOG("%s", self->out);
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -259,14 +255,7 @@ TEST_F(lc, restart_and_exec_status)
 
 TEST_F(lc, init_dies_at_once)
 {
-	char conf[PATH_MAX];
-	FILE *f;
-
-	snprintf(conf, sizeof(conf), "%s/conf/%d.conf", self->env.dir, CT);
-	f = fopen(conf, "a");
-	ASSERT_NE(NULL, f);
-	fputs("INIT=\"/bin/false\"\n", f);
-	fclose(f);
+	ASSERT_EQ(0, ctlvz_conf_append(&self->env, CT, "INIT=\"/bin/false\"\n"));
 	EXPECT_EQ(VZ_ENVCREATE_ERROR, ctlvz_out(self->out, sizeof(self->out), "start %d", CT));
 	EXPECT_NE(NULL, strstr(self->out, "exited at once")) TH_LOG("%s", self->out);
 	EXPECT_TRUE(nothing_left(_metadata, self->cgroup));

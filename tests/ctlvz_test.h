@@ -131,6 +131,23 @@ static inline void ctlvz_env_fini(struct ctlvz_env *e)
 	e->dir[0] = '\0';
 }
 
+/* Appends @text to container @ctid's config file: 0 or -errno. */
+static inline int ctlvz_conf_append(const struct ctlvz_env *e, unsigned int ctid, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/conf/%u.conf", e->dir, ctid);
+	f = fopen(path, "a");
+	if (!f)
+		return -errno;
+	ret = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 /* Host pid of a running container's init, from its run state; -1 if none. */
 static inline pid_t ctlvz_init_pid(const struct ctlvz_env *e, unsigned int ctid)
 {

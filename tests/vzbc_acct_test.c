@@ -18,6 +18,7 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "mem.h"
 #include "vzbc.h"
 
 /* Exits are counted one RCU grace period after the reap; lazy RCU may
@@ -79,11 +80,7 @@ static pid_t spawn_sleeper(struct __test_metadata *_metadata,
 	pid_t pid;
 
 	ASSERT_GT(MAX_KIDS, self->nr_kids);
-	pid = cg_clone_into(cgfd);
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
+	pid = cg_sleeper(cgfd);
 	ASSERT_LT(0, pid) TH_LOG("clone3(CLONE_INTO_CGROUP): %s", strerror(-pid));
 	self->kids[self->nr_kids++] = pid;
 	return pid;
@@ -640,11 +637,6 @@ TEST_F(acct, numproc_failcnt_other_cgroup)
 	EXPECT_EQ(3, r.eagain);
 	EXPECT_EQ(0u, get_stat(_metadata, self->fd, self->ctid,
 			       VZBC_RES_NUMPROC).failcnt);
-}
-
-static uint64_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
 }
 
 /*

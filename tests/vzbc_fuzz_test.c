@@ -9,16 +9,11 @@
  *   exactly the beancounters the successful calls made.
  * - netlink: the same with random messages to the VZBC family; every
  *   answer must be a well-formed error, ACK, reply or end of dump.
- * - unload: delete_module() is refused while a netlink dump runs, and
- *   succeeds, again and again, with beancounters bound by a process that
- *   has gone, live_beancounters equal to their number, tasks forking in a
- *   bound cgroup and readers in the middle of reading every /proc file;
- *   the module loads again with nothing left over.  (vzbc_stress_test
- *   covers an open /dev/vzbc, /proc files held open and plain reloads.)
+ * (Unloading the module under load is vzbc_module_test's.)
  *
  * The kernel must not complain on the console meanwhile (the VM harness
  * fails the run on any splat).  VZBC_FUZZ_SECONDS (default 5) sets how
- * long each fuzzer and the unload loop run; VZBC_FUZZ_SEED replays a run.
+ * long each fuzzer runs; VZBC_FUZZ_SEED replays a run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,6 +40,8 @@
 #include "cg.h"
 #include "fuzz.h"
 #include "genl.h"
+#include "mem.h"
+#include "priv.h"
 #include "vzbc.h"
 
 #define NR_IDS		64	/* vzbc_test_ctid(0..63): this process's */
@@ -56,19 +53,12 @@
 #define NL_DYNAMIC	4	/* netlink: ids 8..11 come and go */
 #define NL_ABSENT	40	/* netlink: ids 40..63 never exist */
 #define MAX_FAILS	6
-#define SETTLE_MS	30000	/* RCU frees, exits in flight; the host may be busy */
-#define STUCK_S		60	/* past the deadline: a worker is stuck */
 
 /*
  * Results worth reading in the log.  stderr: each test runs in a child
  * that leaves with _exit(), which would drop what stdout buffers.
  */
 #define note(...) fprintf(stderr, "# " __VA_ARGS__)
-
-static size_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
-}
 
 /* ------------------------------------------------------------------------
  * The documented errors (Documentation/vzbc-api.rst, "Commands"), one row
@@ -134,11 +124,6 @@ static bool in_range(FIXTURE_DATA(fuzz) *self, uint32_t ctid)
 }
 
 /* live_beancounters reaches @want (frees wait for a grace period). */
-static int wait_live(uint64_t want, uint64_t *last)
-{
-	return wait_for_value(vzbc_live_poll, NULL, want, SETTLE_MS, last);
-}
-
 FIXTURE_SETUP(fuzz)
 {
 	char path[CG_PATH_MAX + 32];
@@ -192,7 +177,7 @@ FIXTURE_SETUP(fuzz)
 		ASSERT_FALSE(in_range(self, self->pre_ids[i]))
 			TH_LOG("ctid %u of this test exists already", self->pre_ids[i]);
 	}
-	ASSERT_EQ(0, wait_live(self->pre_nr, &live))
+	ASSERT_EQ(0, vzbc_live_wait(self->pre_nr, &live))
 		TH_LOG("live_beancounters is %" PRIu64 " with %u beancounters",
 		       live, self->pre_nr);
 }
@@ -284,7 +269,7 @@ static void check_state(struct __test_metadata *_metadata,
 	}
 	free(ubc);
 
-	ASSERT_EQ(0, wait_live(self->pre_nr + mine, &live))
+	ASSERT_EQ(0, vzbc_live_wait(self->pre_nr + mine, &live))
 		TH_LOG("live_beancounters is %" PRIu64 " with %u beancounters",
 		       live, self->pre_nr + mine);
 	for (int i = 0; i < NR_IDS; i++) {
@@ -293,66 +278,9 @@ static void check_state(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, vzbc_destroy(self->fd, self->base + i));
 		self->net[i] = 0;
 	}
-	ASSERT_EQ(0, wait_live(self->pre_nr, &live))
+	ASSERT_EQ(0, vzbc_live_wait(self->pre_nr, &live))
 		TH_LOG("live_beancounters stays at %" PRIu64 " after destroying ours, was %u",
 		       live, self->pre_nr);
-}
-
-/* Runs @fn in @n threads and waits, failing if one is stuck in the kernel. */
-static int run_threads(void *(*fn)(void *), void *args, size_t argsize, int n,
-		       int64_t deadline_ms)
-{
-	pthread_t th[16];
-	struct timespec ts;
-	int i, ret = 0;
-
-	for (i = 0; i < n; i++)
-		if (pthread_create(&th[i], NULL, fn, (char *)args + i * argsize))
-			return -errno;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (deadline_ms - now_ms()) / 1000 + STUCK_S;
-	for (i = 0; i < n; i++)
-		if (pthread_timedjoin_np(th[i], NULL, &ts))
-			ret = -ETIMEDOUT;
-	return ret;
-}
-
-/* Waits for a helper process; its exit status, or -ETIMEDOUT. */
-static int wait_child(pid_t pid, int64_t deadline_ms)
-{
-	int status;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) :
-			       128 + WTERMSIG(status);
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (now_ms() > deadline_ms + STUCK_S * 1000) {
-			kill_reap(pid);
-			return -ETIMEDOUT;
-		}
-		usleep(20000);
-	}
-}
-
-/* Drops every privilege: the caller keeps only the fds it opened before. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	    setresuid(65534, 65534, 65534))
-		return -errno;
-	return 0;
-}
-
-static void *shared_alloc(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
 }
 
 /* ------------------------------------------------------------------------
@@ -465,27 +393,6 @@ static unsigned long pick_cmd(struct fz_rng *r, enum cmd_kind *kind)
 	return cmd;
 }
 
-static uint32_t pick_size(struct fz_rng *r, size_t ksize)
-{
-	const uint32_t ps = page_size();
-	const uint32_t odd[] = {
-		ps - 1, ps, ps + 1, 2 * ps, 65536, 0x80000000u, UINT32_MAX,
-	};
-
-	switch (fz_below(r, 10)) {
-	case 0 ... 4:
-		return ksize;
-	case 5 ... 6:
-		return fz_below(r, ksize + 17);		/* 0..sizeof + 16 */
-	case 7:
-		return ksize + fz_below(r, 17);
-	case 8:
-		return fz_pick(r, odd);
-	default:
-		return (uint32_t)fz_next(r);
-	}
-}
-
 /* Mostly our hot ids, some of the rest of our range, some invalid ones. */
 static uint32_t pick_ctid(struct fz_rng *r, uint32_t base)
 {
@@ -508,13 +415,6 @@ static uint32_t pick_ctid(struct fz_rng *r, uint32_t base)
 static bool ctid_ok(uint32_t ctid)
 {
 	return ctid >= 1 && ctid <= VZBC_CTID_MAX;
-}
-
-static uint32_t pick_flags(struct fz_rng *r)
-{
-	if (fz_chance(r, 85))
-		return 0;
-	return fz_chance(r, 50) ? 1u << fz_below(r, 32) : (uint32_t)fz_next(r) | 1;
 }
 
 static int pick_cgfd(struct fz_rng *r, FIXTURE_DATA(fuzz) *self, int devfd,
@@ -553,76 +453,6 @@ static int pick_cgfd(struct fz_rng *r, FIXTURE_DATA(fuzz) *self, int devfd,
 		return self->removedfd;
 	default:
 		return -(int)fz_below(r, 1000) - 2;
-	}
-}
-
-static enum fz_ptr_kind pick_ptr_kind(struct fz_rng *r)
-{
-	switch (fz_below(r, 20)) {
-	case 0 ... 11:
-		return FZ_PTR_RW;
-	case 12:
-		return FZ_PTR_RW_END;
-	case 13 ... 14:
-		return FZ_PTR_STRADDLE;
-	case 15 ... 16:
-		return FZ_PTR_RO;
-	default:
-		return (enum fz_ptr_kind)(FZ_PTR_NULL + fz_below(r, FZ_PTR_NR - FZ_PTR_NULL));
-	}
-}
-
-/* Readable and writable bytes from @p, which has kind @k. */
-static void ptr_room(struct fz_arena *a, enum fz_ptr_kind k, const void *p,
-		     size_t *readable, size_t *writable)
-{
-	const char *c = p;
-
-	*readable = *writable = 0;
-	switch (k) {
-	case FZ_PTR_RW:
-	case FZ_PTR_RW_END:
-	case FZ_PTR_STRADDLE:
-		*readable = *writable = a->guard - c;
-		break;
-	case FZ_PTR_RO:
-		*readable = a->ro + a->rw_len - c;
-		break;
-	default:
-		break;
-	}
-}
-
-static void pick_value_pair(struct fz_rng *r, __u64 *barrier, __u64 *limit)
-{
-	uint64_t a = fz_next(r) >> fz_below(r, 64), b = fz_next(r) >> fz_below(r, 64);
-
-	switch (fz_below(r, 8)) {
-	case 0:
-		*barrier = *limit = VZBC_UNLIMITED;
-		break;
-	case 1 ... 3:	/* valid */
-		a &= VZBC_UNLIMITED;
-		b &= VZBC_UNLIMITED;
-		*barrier = a < b ? a : b;
-		*limit = a < b ? b : a;
-		break;
-	case 4:		/* barrier above limit */
-		*barrier = (a | 2) & VZBC_UNLIMITED;
-		*limit = *barrier - 1 - fz_below(r, 2);
-		break;
-	case 5:		/* limit above "unlimited" */
-		*barrier = a & VZBC_UNLIMITED;
-		*limit = VZBC_UNLIMITED + 1 + fz_below(r, 3);
-		break;
-	case 6:
-		*barrier = VZBC_UNLIMITED;
-		*limit = UINT64_MAX;
-		break;
-	default:
-		*barrier = a;
-		*limit = b;
-		break;
 	}
 }
 
@@ -675,7 +505,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		c->ksize = sizeof(k.create);
 		k.create.ctid = c->ctid = pick_ctid(r, self->base);
 		k.create.cgroup_fd = pick_cgfd(r, self, devfd, &fdc);
-		k.create.flags = pick_flags(r);
+		k.create.flags = fz_pick_flags(r);
 		fields_bad = !ctid_ok(k.create.ctid) || k.create.flags;
 		break;
 	case K_DESTROY:
@@ -687,8 +517,8 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		c->ksize = sizeof(k.set);
 		k.set.ctid = pick_ctid(r, self->base);
 		k.set.resource = pick_resource(r);
-		k.set.flags = pick_flags(r);
-		pick_value_pair(r, &k.set.barrier, &k.set.limit);
+		k.set.flags = fz_pick_flags(r);
+		fz_pick_limits(r, &k.set.barrier, &k.set.limit);
 		fields_bad = !ctid_ok(k.set.ctid) || k.set.flags ||
 			     !resource_ok(k.set.resource) ||
 			     k.set.barrier > k.set.limit ||
@@ -697,10 +527,10 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 	case K_GET:
 		c->ksize = sizeof(k.get);
 		k.get.ctid = pick_ctid(r, self->base);
-		k.get.flags = pick_flags(r);
+		k.get.flags = fz_pick_flags(r);
 		k.get.nr_stats = c->count = fz_chance(r, 85) ? fz_below(r, 8) :
 					    (uint32_t)fz_next(r) >> fz_below(r, 32);
-		c->out_kind = pick_ptr_kind(r);
+		c->out_kind = fz_pick_ptr_kind(r);
 		len = (c->count < VZBC_NR_RES + 2 ? c->count : VZBC_NR_RES + 2) *
 		      sizeof(struct vzbc_stat);
 		c->out = fz_ptr(r, a, c->out_kind, len);
@@ -726,7 +556,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 		k.list.nr_ctids = c->count = fz_chance(r, 85) ? fz_below(r, 80) :
 					     (uint32_t)fz_next(r) >> fz_below(r, 32);
 		k.list.next_ctid = fz_chance(r, 90) ? 0 : (uint32_t)fz_next(r);
-		c->out_kind = pick_ptr_kind(r);
+		c->out_kind = fz_pick_ptr_kind(r);
 		len = (c->count < 256 ? c->count : 256) * sizeof(uint32_t);
 		c->out = fz_ptr(r, a, c->out_kind, len);
 		k.list.ctids = (uintptr_t)c->out;
@@ -755,19 +585,19 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 	if (c->out_kind != FZ_PTR_NR) {
 		size_t rd;
 
-		ptr_room(a, c->out_kind, c->out, &rd, &c->out_writable);
+		fz_ptr_room(a, c->out_kind, c->out, &rd, &c->out_writable);
 	}
 
 	c->ver0 = c->kind == K_GET ? VZBC_GET_SIZE_VER0 : c->ksize;
 	/* The struct: its size field, a tail past it, where it lives. */
-	c->size = pick_size(r, c->ksize);
+	c->size = fz_pick_size(r, c->ksize);
 	memcpy(&k, &c->size, sizeof(c->size));
 	len = c->size <= ps ? (c->size > c->ksize ? c->size : c->ksize) : c->ksize;
-	c->arg_kind = pick_ptr_kind(r);
+	c->arg_kind = fz_pick_ptr_kind(r);
 	/* Sometimes only the struct fits before the guard, not its tail. */
 	place = c->arg_kind == FZ_PTR_RW_END && fz_chance(r, 50) ? c->ksize : len;
 	c->arg = fz_ptr(r, a, c->arg_kind, place);
-	ptr_room(a, c->arg_kind, c->arg, &c->readable, &c->writable);
+	fz_ptr_room(a, c->arg_kind, c->arg, &c->readable, &c->writable);
 	if (fz_ptr_readable(c->arg_kind) || c->arg_kind == FZ_PTR_STRADDLE) {
 		size_t n = len < c->readable ? len : c->readable;
 
@@ -1101,9 +931,9 @@ TEST_F_TIMEOUT(fuzz, ioctl, 3600)
 		_exit(0);
 	}
 
-	ret = run_threads(ioc_worker_fn, w, sizeof(*w), IOC_THREADS, deadline);
+	ret = fz_run_threads(ioc_worker_fn, w, sizeof(*w), IOC_THREADS, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("a fuzzer thread is stuck in the kernel");
-	ret = wait_child(pid, deadline);
+	ret = fz_wait_child(pid, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("unprivileged fuzzer: %d", ret);
 
 	report_ioc(_metadata, w, IOC_THREADS, "root", self->seconds);
@@ -1179,55 +1009,6 @@ static void nl_fail(struct nl_worker *w, const struct nl_req *q,
 	w->nfail++;
 }
 
-/* Appends one attribute; returns its aligned size, 0 if it does not fit. */
-static size_t put_attr(char *p, size_t room, uint16_t type, const void *data,
-		       size_t len)
-{
-	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
-
-	if (NLA_ALIGN(NLA_HDRLEN + len) > room || NLA_HDRLEN + len > 0xffff)
-		return 0;
-	memcpy(p, &a, sizeof(a));
-	if (len)
-		memcpy(p + NLA_HDRLEN, data, len);
-	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
-	return NLA_ALIGN(NLA_HDRLEN + len);
-}
-
-static uint16_t fuzz_type_flags(struct fz_rng *r, uint16_t type)
-{
-	if (fz_chance(r, 5))
-		type |= NLA_F_NESTED;
-	if (fz_chance(r, 3))
-		type |= NLA_F_NET_BYTEORDER;
-	return type;
-}
-
-/* Random attributes, nested down to @depth levels. */
-static size_t put_garbage(struct fz_rng *r, char *p, size_t room, int depth)
-{
-	char payload[512];
-	size_t off = 0, n;
-	int count = fz_below(r, 5);
-
-	for (int i = 0; i < count; i++) {
-		uint16_t type = fuzz_type_flags(r, fz_below(r, 12));
-		size_t len = fz_below(r, 24);
-
-		if (depth > 0 && fz_chance(r, 40)) {
-			len = put_garbage(r, payload, sizeof(payload), depth - 1);
-			type |= fz_chance(r, 70) ? NLA_F_NESTED : 0;
-		} else {
-			fz_fill(r, payload, len);
-		}
-		n = put_attr(p + off, room - off, type, payload, len);
-		if (!n)
-			break;
-		off += n;
-	}
-	return off;
-}
-
 /* The attributes of one message; returns their length. */
 static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 {
@@ -1255,35 +1036,35 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 				v = (uint32_t)fz_next(r);
 				break;
 			}
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, VZBC_A_CTID), &v, sizeof(v));
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, VZBC_A_CTID), &v, sizeof(v));
 			break;
 		case 3:		/* a CTID of the wrong size */
 			len = fz_pick(r, ((const size_t[]){ 0, 1, 2, 3, 5, 6, 8, 16 }));
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off, VZBC_A_CTID, big, len);
+			n = fz_put_attr(p + off, room - off, VZBC_A_CTID, big, len);
 			break;
 		case 4:		/* known types, random payloads */
 			len = fz_below(r, 32);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_below(r, VZBC_A_MAX + 1)),
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_below(r, VZBC_A_MAX + 1)),
 				     big, len);
 			break;
 		case 5:		/* unknown types */
 			len = fz_below(r, 16);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_chance(r, 50) ?
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_chance(r, 50) ?
 						     VZBC_A_MAX + 1 + fz_below(r, 8) :
 						     fz_below(r, NLA_TYPE_MASK + 1)),
 				     big, len);
 			break;
 		case 6 ... 7:	/* nests of garbage where a nest is due, or not */
-			len = put_garbage(r, big, sizeof(big) < room - off ?
+			len = fz_put_garbage(r, big, sizeof(big) < room - off ?
 						 sizeof(big) : room - off, 3);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_pick(r, ((const uint16_t[]){
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_pick(r, ((const uint16_t[]){
 						VZBC_A_RESOURCES, VZBC_A_RESOURCE,
 						VZBC_A_CTID, VZBC_A_EVENT,
 						VZBC_A_RESOURCES | NLA_F_NESTED }))),
@@ -1292,8 +1073,8 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 		case 8:		/* oversized */
 			len = 256 + fz_below(r, 6000);
 			fz_fill(r, big, len);
-			n = put_attr(p + off, room - off,
-				     fuzz_type_flags(r, fz_below(r, VZBC_A_MAX + 3)),
+			n = fz_put_attr(p + off, room - off,
+				     fz_nla_type_flags(r, fz_below(r, VZBC_A_MAX + 3)),
 				     big, len);
 			break;
 		case 9:		/* a header that lies about its length: last */
@@ -1312,11 +1093,11 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 			break;
 		default:	/* a duplicated, valid CTID */
 			v = self->base + fz_below(r, NL_STABLE);
-			n = put_attr(p + off, room - off, VZBC_A_CTID, &v, sizeof(v));
+			n = fz_put_attr(p + off, room - off, VZBC_A_CTID, &v, sizeof(v));
 			if (n) {
 				off += n;
 				v = self->base + fz_below(r, NR_IDS);
-				n = put_attr(p + off, room - off, VZBC_A_CTID, &v,
+				n = fz_put_attr(p + off, room - off, VZBC_A_CTID, &v,
 					     sizeof(v));
 			}
 			break;
@@ -1326,23 +1107,6 @@ static size_t put_attrs(struct nl_worker *w, char *p, size_t room)
 		off += n;
 	}
 	return off;
-}
-
-static uint16_t pick_nl_flags(struct fz_rng *r)
-{
-	uint16_t f = fz_chance(r, 95) ? NLM_F_REQUEST : 0;
-
-	if (fz_chance(r, 50))
-		f |= NLM_F_ACK;
-	if (fz_chance(r, 30))
-		f |= NLM_F_DUMP;
-	if (fz_chance(r, 5))
-		f |= NLM_F_ECHO;
-	if (fz_chance(r, 10))
-		f |= fz_pick(r, ((const uint16_t[]){ NLM_F_ROOT, NLM_F_MATCH,
-			NLM_F_ATOMIC, NLM_F_EXCL | NLM_F_CREATE, NLM_F_REPLACE,
-			NLM_F_APPEND, 0x1000, 0x8000 }));
-	return f;
 }
 
 /* One well-formed GET or DUMP, to check answers exactly. */
@@ -1364,7 +1128,7 @@ static void gen_wellformed(struct nl_worker *w, struct nl_req *q,
 		q->wf = WF_GET;
 		q->ctid = self->base + (fz_chance(r, 60) ? fz_below(r, NL_STABLE) :
 					NL_ABSENT + fz_below(r, NR_IDS - NL_ABSENT));
-		off += put_attr(q->buf + off, sizeof(q->buf) - off, VZBC_A_CTID,
+		off += fz_put_attr(q->buf + off, sizeof(q->buf) - off, VZBC_A_CTID,
 				&q->ctid, sizeof(q->ctid));
 	}
 	nlh->nlmsg_len = off;
@@ -1397,7 +1161,7 @@ static void gen_request(struct nl_worker *w, struct nl_req *q)
 			gen_wellformed(w, q, nlh, gh);
 			return;
 		}
-		nlh->nlmsg_flags = pick_nl_flags(r);
+		nlh->nlmsg_flags = fz_pick_nl_flags(r);
 		gh->cmd = fz_chance(r, 70) ? VZBC_CMD_GET :
 			  fz_pick(r, ((const uint8_t[]){ VZBC_CMD_UNSPEC,
 				VZBC_CMD_EVENT, VZBC_CMD_EVENT + 1, 0x7f, 0xff,
@@ -1764,12 +1528,12 @@ TEST_F_TIMEOUT(fuzz, netlink, 3600)
 
 	m.deadline = deadline;
 	ASSERT_EQ(0, pthread_create(&mt, NULL, mutator_fn, &m));
-	ret = run_threads(nl_worker_fn, w, sizeof(*w), NL_THREADS, deadline);
+	ret = fz_run_threads(nl_worker_fn, w, sizeof(*w), NL_THREADS, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("a netlink fuzzer thread is stuck in the kernel");
 	pthread_join(mt, NULL);
 	EXPECT_EQ(0, m.err) TH_LOG("create/set/destroy of the dynamic ids: %s",
 				   strerror(-m.err));
-	ret = wait_child(pid, deadline);
+	ret = fz_wait_child(pid, deadline);
 	EXPECT_EQ(0, ret) TH_LOG("unprivileged netlink fuzzer: %d", ret);
 
 	report_nl(_metadata, w, NL_THREADS, "root", self->seconds);
@@ -1780,370 +1544,6 @@ TEST_F_TIMEOUT(fuzz, netlink, 3600)
 	munmap(uw, sizeof(*uw));
 
 	check_state(_metadata, self);
-}
-
-/* ------------------------------------------------------------------------
- * (c) Unloading.  Every test leaves the module loaded, whatever happens:
- * the teardown reloads it, and so does this binary when it exits.
- */
-#define UL_CG		32
-#define UL_READERS	3
-
-static void __attribute__((destructor)) reload_at_exit(void)
-{
-	if (getenv("VZBC_MODULE"))
-		vzbc_module_ensure();
-}
-
-FIXTURE(unload) {
-	uint32_t base;
-	char cg[UL_CG][CG_PATH_MAX];
-	pid_t kids[64];
-	int nkids;
-	unsigned int seconds;
-};
-
-FIXTURE_SETUP(unload)
-{
-	self->base = vzbc_test_ctid(0);
-	self->seconds = fz_env_seconds("VZBC_FUZZ_SECONDS", 5);
-	ASSERT_NE(NULL, getenv("VZBC_MODULE"))
-		TH_LOG("$VZBC_MODULE (the vzbc.ko to reload) is not set");
-	ASSERT_EQ(0, vzbc_module_ensure());
-	for (int i = 0; i < UL_CG; i++) {
-		char tag[16];
-
-		snprintf(tag, sizeof(tag), "ul%d", i);
-		ASSERT_EQ(0, cg_create_unique(tag, self->cg[i], CG_PATH_MAX));
-	}
-}
-
-FIXTURE_TEARDOWN(unload)
-{
-	int fd, ret;
-
-	for (int i = 0; i < self->nkids; i++)
-		kill_reap(self->kids[i]);
-	ret = vzbc_module_ensure();
-	EXPECT_EQ(0, ret) TH_LOG("reload %s: %s", getenv("VZBC_MODULE"),
-				 strerror(-ret));
-	fd = vzbc_open();
-	if (fd >= 0) {
-		for (uint32_t i = 0; i < NR_IDS; i++)
-			vzbc_destroy(fd, self->base + i);
-		close(fd);
-	}
-	for (int i = 0; i < UL_CG; i++)
-		cg_destroy(self->cg[i]);
-}
-
-static pid_t ul_spawn(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(unload) *self, pid_t pid)
-{
-	ASSERT_LT(0, pid) TH_LOG("fork: %s", strerror(-pid));
-	ASSERT_GT((int)ARRAY_SIZE(self->kids), self->nkids);
-	self->kids[self->nkids++] = pid;
-	return pid;
-}
-
-/* Binds cgroups 0..@n-1 to ctids base+0..base+@n-1 from a child process. */
-static void ul_bind_from_child(struct __test_metadata *_metadata,
-			       FIXTURE_DATA(unload) *self, int n)
-{
-	int status;
-	pid_t pid = fork();
-
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = vzbc_open();
-
-		if (fd < 0)
-			_exit(10);
-		for (int i = 0; i < n; i++) {
-			int cgfd = cg_open(self->cg[i]);
-
-			if (cgfd < 0 || vzbc_create(fd, self->base + i, cgfd))
-				_exit(11);
-			close(cgfd);
-		}
-		_exit(0);	/* closes /dev/vzbc */
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		TH_LOG("binding child failed: %#x", status);
-}
-
-/* Number of beancounters (LIST), opening /dev/vzbc only for the call. */
-static int ul_count(uint32_t *nr)
-{
-	uint32_t *ids;
-	int fd = vzbc_open(), ret;
-
-	if (fd < 0)
-		return fd;
-	ret = vzbc_list_all(fd, &ids, nr);
-	close(fd);
-	if (!ret)
-		free(ids);
-	return ret;
-}
-
-/* Waits for the module's refcount to drop to 0 (fds just closed). */
-static int ul_wait_unused(void)
-{
-	int64_t deadline = now_ms() + SETTLE_MS;
-	int ref;
-
-	while ((ref = vzbc_module_refcnt()) > 0 && now_ms() < deadline)
-		usleep(5000);
-	return ref;
-}
-
-/* Unloads, checks that every interface went with the module. */
-static void ul_unload(struct __test_metadata *_metadata)
-{
-	int ret, ref = ul_wait_unused();
-
-	ASSERT_EQ(0, ref) TH_LOG("module refcount %d with nothing of ours open", ref);
-	ret = vzbc_module_unload();
-	ASSERT_EQ(0, ret) TH_LOG("delete_module: %s", strerror(-ret));
-	EXPECT_FALSE(vzbc_module_loaded());
-	EXPECT_NE(0, access(VZBC_DEV, F_OK));
-	EXPECT_NE(0, access(UBC_PROC, F_OK));
-	EXPECT_NE(0, access(BC_PROC_DIR, F_OK));
-}
-
-/* Loads, checks that the module starts empty. */
-static void ul_load(struct __test_metadata *_metadata)
-{
-	uint32_t nr = 1;
-	uint64_t live = 1;
-	int fd, ret;
-
-	ret = vzbc_module_load(NULL);
-	ASSERT_EQ(0, ret) TH_LOG("finit_module(%s): %s", getenv("VZBC_MODULE"),
-				 strerror(-ret));
-	fd = vzbc_open();
-	ASSERT_LE(0, fd) TH_LOG("open %s after reload: %s", VZBC_DEV, strerror(-fd));
-	EXPECT_EQ(VZBC_API_VERSION, vzbc_version(fd));
-	close(fd);
-	EXPECT_EQ(0, ul_count(&nr));
-	EXPECT_EQ(0u, nr);
-	EXPECT_EQ(0, vzbc_live_read(&live));
-	EXPECT_EQ(0u, live);
-}
-
-/*
- * An unfinished netlink dump holds the module as an open /dev/vzbc does
- * (vzbc_stress_test checks the latter): delete_module(O_NONBLOCK) fails
- * with EWOULDBLOCK, what try_stop_module() returns for a module in use,
- * until the dump ends.
- */
-TEST_F_TIMEOUT(unload, dump_pins_module, 120)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct genl_msg m;
-	char *buf = malloc(NL_RBUF);
-	uint16_t family;
-	uint32_t grp;
-	int sk, ret, parts = 0;
-	bool done = false;
-	ssize_t n;
-
-	ASSERT_NE(NULL, buf);
-	/* Enough beancounters for a dump of several parts. */
-	ul_bind_from_child(_metadata, self, UL_CG);
-	sk = genl_socket();
-	ASSERT_LE(0, sk);
-	ASSERT_EQ(0, genl_resolve(sk, VZBC_GENL_NAME, NULL, &family, &grp));
-	/*
-	 * A fresh socket, read with a small buffer, gets dump parts of
-	 * NLMSG_GOODSIZE (the kernel sizes them after the largest read).
-	 */
-	close(sk);
-	sk = genl_socket();
-	ASSERT_LE(0, sk);
-	ASSERT_EQ(0, ul_wait_unused()) TH_LOG("the module is in use already");
-	genl_msg_init(&m, family, VZBC_CMD_GET, NLM_F_DUMP);
-	ASSERT_LE(0, sendto(sk, &m, m.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel,
-			    sizeof(kernel)));
-	n = recv(sk, buf, 4096, 0);
-	ASSERT_LT(0, n);
-	ASSERT_EQ(1, genl_first_error(buf, n)) TH_LOG("dump refused");
-	for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-		done |= h->nlmsg_type == NLMSG_DONE;
-	ASSERT_FALSE(done) TH_LOG("the dump of %d beancounters fit in one part", UL_CG);
-	EXPECT_LT(0, vzbc_module_refcnt());
-	ret = vzbc_module_unload();
-	EXPECT_EQ(-EWOULDBLOCK, ret) TH_LOG("delete_module during a dump: %s",
-					    fz_errname(ret));
-	ASSERT_TRUE(vzbc_module_loaded());
-	while (!done) {
-		n = genl_recv(sk, buf, 4096, 5000);
-		ASSERT_LT(0, n) TH_LOG("dump: %s", strerror(-n));
-		parts++;
-		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-			done |= h->nlmsg_type == NLMSG_DONE;
-	}
-	note("dump of %d beancounters in %d parts\n", UL_CG, parts + 1);
-	EXPECT_EQ(0, ul_wait_unused()) TH_LOG("the finished dump still holds the module");
-
-	/* A dump abandoned half way lets go of the module when its socket goes. */
-	ASSERT_LE(0, sendto(sk, &m, m.nlh.nlmsg_len, 0, (struct sockaddr *)&kernel,
-			    sizeof(kernel)));
-	ASSERT_LT(0, recv(sk, buf, 4096, 0));
-	EXPECT_LT(0, vzbc_module_refcnt());
-	close(sk);
-	EXPECT_EQ(0, ul_wait_unused()) TH_LOG("a closed socket's dump still holds the module");
-	free(buf);
-}
-
-/*
- * Unload and reload in a loop while readers read every /proc file of the
- * module in small pieces (each read() holds a beancounter from the seq
- * file's start() to its stop()), one of them from inside a bound cgroup
- * (its opens look up and drop its own beancounter), and tasks fork and
- * exit in a bound cgroup (the probes fire throughout).  Whatever a reader
- * holds when the module goes must be let go before its code does.
- */
-static char *read_chunked(const char *path, struct fz_rng *r, int *err)
-{
-	size_t cap = 65536, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n;
-	int fd;
-
-	*err = -ENOMEM;
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = -errno;
-		free(buf);
-		return NULL;
-	}
-	do {
-		size_t want = 1 + fz_below(r, 300);
-
-		if (len + want >= cap)
-			want = cap - len - 1;
-		n = want ? read(fd, buf + len, want) : 0;
-		if (n > 0)
-			len += n;
-	} while (n > 0);
-	*err = n < 0 ? -errno : 0;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-static void ul_reader(uint32_t base, const char *stop)
-{
-	struct ubc_file *f = malloc(sizeof(*f));
-	char path[64], *text;
-	struct fz_rng r;
-	int err;
-
-	fz_seed(&r, getpid());
-	while (!__atomic_load_n(stop, __ATOMIC_RELAXED)) {
-		switch (fz_below(&r, 3)) {
-		case 0:
-			snprintf(path, sizeof(path), "%s", UBC_PROC);
-			break;
-		case 1:
-			snprintf(path, sizeof(path), BC_PROC_DIR "/resources");
-			break;
-		default:
-			snprintf(path, sizeof(path), BC_PROC_DIR "/%u/%s",
-				 base + fz_below(&r, UL_CG),
-				 fz_chance(&r, 50) ? "resources" : "iostat");
-			break;
-		}
-		text = read_chunked(path, &r, &err);
-		/*
-		 * Gone (ENOENT), removed under the reader (EIO), or, inside
-		 * a cgroup that is not bound right now, not ours (EACCES).
-		 * Half a file is wrong.
-		 */
-		if (!text && err != -ENOENT && err != -EIO && err != -EACCES)
-			_exit(20);
-		if (text && !strcmp(path, UBC_PROC) && f && ubc_parse(text, f))
-			_exit(21);
-		free(text);
-	}
-	_exit(0);
-}
-
-/* Forks and reaps forever; raw system calls (made by cg_clone_into()). */
-static void ul_forker(void)
-{
-	for (;;) {
-		long pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
-
-		if (pid == 0)
-			syscall(SYS_exit, 0);
-		if (pid > 0)
-			syscall(SYS_wait4, pid, NULL, 0, NULL);
-	}
-}
-
-TEST_F_TIMEOUT(unload, unload_with_readers, 3600)
-{
-	char *stop = shared_alloc(1);
-	int64_t deadline, t0, unload_ms = 0, load_ms = 0;
-	int cycles = 0, status, cgfd;
-	uint64_t live = 0;
-	uint32_t nr;
-	pid_t pid;
-
-	ASSERT_NE(NULL, stop);
-	/* Reader 0 where the tests run, the others in bound cgroups. */
-	for (int i = 0; i < UL_READERS; i++) {
-		pid = i ? cg_fork_into(self->cg[1 + i]) : fork();
-		if (pid == 0)
-			ul_reader(self->base, stop);
-		ul_spawn(_metadata, self, pid);
-	}
-	cgfd = cg_open(self->cg[0]);
-	ASSERT_LE(0, cgfd);
-	pid = cg_clone_into(cgfd);
-	if (pid == 0)
-		ul_forker();
-	close(cgfd);
-	ul_spawn(_metadata, self, pid);
-
-	deadline = now_ms() + self->seconds * 1000LL;
-	do {
-		ul_bind_from_child(_metadata, self, UL_CG);
-		ASSERT_EQ(0, ul_count(&nr));
-		ASSERT_EQ(0, wait_live(nr, &live))
-			TH_LOG("cycle %d: live_beancounters %" PRIu64 " with %u beancounters",
-			       cycles, live, nr);
-		t0 = now_ms();
-		ul_unload(_metadata);
-		unload_ms += now_ms() - t0;
-		t0 = now_ms();
-		ul_load(_metadata);
-		load_ms += now_ms() - t0;
-		cycles++;
-	} while (now_ms() < deadline || cycles < 2);
-
-	__atomic_store_n(stop, 1, __ATOMIC_RELAXED);
-	for (int i = 0; i < UL_READERS; i++) {
-		ASSERT_EQ(self->kids[i], waitpid(self->kids[i], &status, 0));
-		self->kids[i] = 0;
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("reader %d: status %#x (20: read error, 21: unparsable)",
-			       i, status);
-	}
-	note("%d unload/reload cycles with %d beancounters: unload %" PRId64
-		       " ms, load %" PRId64 " ms on average\n", cycles, UL_CG,
-		       unload_ms / cycles, load_ms / cycles);
-	munmap(stop, 1);
 }
 
 TEST_HARNESS_MAIN

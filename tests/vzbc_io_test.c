@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -17,18 +18,12 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "env.h"
 #include "vzbc.h"
 
 #define MIB (1024 * 1024)
 #define CHUNK (64 * 1024)
 #define MNT "/tmp/vzbc-io-mnt"
-
-static const char *disk(void)
-{
-	const char *d = getenv("LOWFAT_DISK");
-
-	return d && *d ? d : "/dev/vda";
-}
 
 /* Sums key @key over every device line of @cg's io.stat. */
 static int io_stat_sum(const char *cg, const char *key, uint64_t *sum)
@@ -87,7 +82,7 @@ static int direct_io(const char *cg, size_t write_bytes, size_t read_bytes)
 	if (pid == 0) {
 		void *buf;
 		size_t off;
-		int fd = open(disk(), O_RDWR | O_DIRECT);
+		int fd = open(test_disk(), O_RDWR | O_DIRECT);
 
 		if (fd < 0 || posix_memalign(&buf, 4096, CHUNK))
 			_exit(2);
@@ -117,7 +112,7 @@ FIXTURE_SETUP(io)
 	struct stat st;
 	int cgfd;
 
-	ASSERT_EQ(0, stat(disk(), &st)) TH_LOG("no test disk %s", disk());
+	ASSERT_EQ(0, stat(test_disk(), &st)) TH_LOG("no test disk %s", test_disk());
 	ASSERT_TRUE(S_ISBLK(st.st_mode));
 	snprintf(self->devnum, sizeof(self->devnum), "%u:%u",
 		 major(st.st_rdev), minor(st.st_rdev));
@@ -181,9 +176,13 @@ TEST_F(io, rate_follows_io_max)
 	t0 = now_ms();
 	ASSERT_EQ(0, direct_io(self->cg, 4 * MIB, 0));
 	ms = now_ms() - t0;
-	/* blk-throttle lets the first slice through unthrottled. */
+	/*
+	 * blk-throttle lets the first slice through unthrottled; after it
+	 * the limit is a ceiling, so the write takes at least this long.  How
+	 * much longer is the host's speed, not the kernel's promise: logged.
+	 */
+	TH_LOG("4 MiB under wbps=1M: %" PRId64 " ms", ms);
 	EXPECT_LE(2500, ms);
-	EXPECT_GE(6000, ms);
 	usleep(1200 * 1000);	/* one more tick */
 	ASSERT_EQ(0, vzbc_get_res(self->dev, self->ctid, VZBC_RES_IOBYTES,
 				  &bytes));
@@ -223,10 +222,10 @@ TEST_F(io, writeback_charged_to_dirtier)
 	pid_t pid;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "mke2fs -q %s >/dev/null 2>&1", disk());
+	snprintf(cmd, sizeof(cmd), "mke2fs -q %s >/dev/null 2>&1", test_disk());
 	ASSERT_EQ(0, system(cmd));
 	mkdir(MNT, 0755);
-	ASSERT_EQ(0, mount(disk(), MNT, "ext2", 0, NULL));
+	ASSERT_EQ(0, mount(test_disk(), MNT, "ext2", 0, NULL));
 	sync();
 	ASSERT_EQ(0, bc_iostat(self->ctid, "write_bytes", &written));
 	ASSERT_EQ(0, written);

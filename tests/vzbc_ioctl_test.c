@@ -21,6 +21,8 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "mem.h"
+#include "priv.h"
 #include "vzbc.h"
 
 #define NR_CG	3
@@ -66,11 +68,6 @@ FIXTURE_TEARDOWN(bc)
 			close(self->cgfd[i]);
 		EXPECT_EQ(0, cg_destroy(self->cg[i]));
 	}
-}
-
-static size_t page_size(void)
-{
-	return sysconf(_SC_PAGESIZE);
 }
 
 /* @rw_len bytes (rounded up to pages) read-write, then one unmapped page. */
@@ -995,23 +992,6 @@ struct priv_result {
 
 enum drop_how { DROP_CAP_SYS_ADMIN, DROP_USERNS, DROP_SETUID };
 
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].inheritable &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	if (syscall(SYS_capset, &hdr, data))
-		return -errno;
-	return 0;
-}
-
 static void priv_child(int fd, const char *cg, uint32_t ctid, enum drop_how how,
 		       struct priv_result *r)
 {
@@ -1021,7 +1001,7 @@ static void priv_child(int fd, const char *cg, uint32_t ctid, enum drop_how how,
 
 	switch (how) {
 	case DROP_CAP_SYS_ADMIN:
-		ret = drop_cap_sys_admin();
+		ret = cap_drop(CAP_SYS_ADMIN);
 		break;
 	case DROP_USERNS:
 		if (unshare(CLONE_NEWUSER)) {
@@ -1032,8 +1012,7 @@ static void priv_child(int fd, const char *cg, uint32_t ctid, enum drop_how how,
 		}
 		break;
 	case DROP_SETUID:
-		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
-			ret = -errno;
+		ret = become_nobody();
 		break;
 	}
 	r->setup = ret;

@@ -20,6 +20,9 @@
 
 #include "kselftest_harness.h"
 #include "cg.h"
+#include "fuzz.h"
+#include "mem.h"
+#include "priv.h"
 #include "vzbc.h"
 
 #define NR_BC		3	/* ctid[2] and cg[2] are made on demand */
@@ -43,11 +46,7 @@ static void spawn_sleepers(struct __test_metadata *_metadata,
 		pid_t pid;
 
 		ASSERT_GT(MAX_KIDS, self->nr_kids);
-		pid = cg_clone_into(cgfd);
-		if (pid == 0) {
-			for (;;)
-				pause();
-		}
+		pid = cg_sleeper(cgfd);
 		ASSERT_LT(0, pid);
 		self->kids[self->nr_kids++] = pid;
 	}
@@ -416,20 +415,6 @@ struct remote_read {
 
 enum creds { AS_ROOT, AS_NOBODY, AS_ROOT_NO_SYS_ADMIN };
 
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -errno;
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	data[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
-}
-
 /* Reads @path from a child in @cg (NULL: our own cgroup) with @creds. */
 static int read_as(const char *cg, enum creds creds, const char *path,
 		   struct remote_read *out)
@@ -446,10 +431,9 @@ static int read_as(const char *cg, enum creds creds, const char *path,
 		int err = 0, fd;
 		ssize_t n;
 
-		if (creds == AS_NOBODY &&
-		    (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
+		if (creds == AS_NOBODY && become_nobody())
 			_exit(10);
-		if (creds == AS_ROOT_NO_SYS_ADMIN && drop_cap_sys_admin())
+		if (creds == AS_ROOT_NO_SYS_ADMIN && cap_drop(CAP_SYS_ADMIN))
 			_exit(11);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -479,10 +463,7 @@ static int read_as(const char *cg, enum creds creds, const char *path,
 
 static struct remote_read *remote_buf(void)
 {
-	void *p = mmap(NULL, sizeof(struct remote_read), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return shared_alloc(sizeof(struct remote_read));
 }
 
 /* A reader in @cg with @creds sees exactly the block of @ctid. */
@@ -606,31 +587,6 @@ TEST_F(proc, rows_follow_memory_controller)
 	free(text);
 }
 
-/* Reads @path @chunk bytes at a time. */
-static char *read_chunked(const char *path, size_t chunk, int *err)
-{
-	size_t cap = 4 << 20, len = 0;
-	char *buf = malloc(cap);
-	ssize_t n = 0;
-	int fd;
-
-	*err = -ENOMEM;
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = -errno;
-		free(buf);
-		return NULL;
-	}
-	while (len + chunk < cap && (n = read(fd, buf + len, chunk)) > 0)
-		len += n;
-	*err = n < 0 ? -errno : 0;
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
 /*
  * Enough beancounters to need several seq_file buffers: every block is
  * there once, in order, with its own numbers, however the file is read.
@@ -656,7 +612,7 @@ TEST_F(proc, many_beancounters_any_read_size)
 				      VZBC_RES_NUMPROC, i, 2 * i));
 	}
 	for (size_t c = 0; c < ARRAY_SIZE(chunks); c++) {
-		char *text = read_chunked(UBC_PROC, chunks[c], &err);
+		char *text = fz_read_chunked(UBC_PROC, NULL, chunks[c], &err);
 		const struct ubc_block *b;
 		const struct ubc_row *r;
 

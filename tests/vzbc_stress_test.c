@@ -46,17 +46,6 @@ FIXTURE(stress) {
 	pid_t movers[2];		/* sleepers the migrator moves */
 };
 
-static pid_t sleeper(int cgfd)
-{
-	pid_t pid = cg_clone_into(cgfd);
-
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
-	return pid;
-}
-
 FIXTURE_SETUP(stress)
 {
 	char tag[16];
@@ -73,7 +62,7 @@ FIXTURE_SETUP(stress)
 		ASSERT_LE(0, self->churn_fd[i]);
 		/* Residents, so that re-created beancounters have something
 		 * to count. */
-		ASSERT_LT(0, sleeper(self->churn_fd[i]));
+		ASSERT_LT(0, cg_sleeper(self->churn_fd[i]));
 	}
 	for (int i = 0; i < NR_STABLE; i++) {
 		snprintf(tag, sizeof(tag), "s%d", i);
@@ -85,7 +74,7 @@ FIXTURE_SETUP(stress)
 	}
 	ASSERT_EQ(0, cg_create_unique("u", self->unbound, CG_PATH_MAX));
 	for (int i = 0; i < 2; i++) {
-		self->movers[i] = sleeper(self->stable_fd[i]);
+		self->movers[i] = cg_sleeper(self->stable_fd[i]);
 		ASSERT_LT(0, self->movers[i]);
 	}
 }
@@ -551,7 +540,7 @@ TEST_F(module, unload_tears_down_beancounters)
 	ssize_t n;
 
 	for (int i = 0; i < 2; i++)
-		spawn_kid(_metadata, self, sleeper(self->cgfd));
+		spawn_kid(_metadata, self, cg_sleeper(self->cgfd));
 	fd = vzbc_open();
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, vzbc_create(fd, self->ctid, self->cgfd));

@@ -211,6 +211,16 @@ pid_t cg_clone_into(int cgfd)
 	return pid < 0 ? -errno : (pid_t)pid;
 }
 
+pid_t cg_sleeper(int cgfd)
+{
+	pid_t pid = cg_clone_into(cgfd);
+
+	if (pid == 0)
+		for (;;)
+			pause();
+	return pid;
+}
+
 pid_t cg_fork_into(const char *path)
 {
 	int pipefd[2], err = 0;

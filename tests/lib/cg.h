@@ -53,6 +53,11 @@ int cg_enter(const char *path, pid_t pid);
  */
 pid_t cg_clone_into(int cgfd);
 /*
+ * A child in @cgfd (cg_clone_into()) that sleeps until it is killed: its
+ * pid, or -errno.
+ */
+pid_t cg_sleeper(int cgfd);
+/*
  * fork() whose child has moved itself into @path before the parent returns.
  * The child may use anything a fork()ed child may.  Same return convention.
  */

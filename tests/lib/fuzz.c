@@ -2,18 +2,22 @@
 /* Helpers for the vzbc robustness tests; see fuzz.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "cg.h"
 #include "fuzz.h"
 #include "genl.h"
+#include "mem.h"
 #include "vzbc.h"
 
 /* --- random numbers ---------------------------------------------------- */
@@ -246,19 +250,29 @@ const char *fz_errset_str(const struct fz_errset *s, char *buf, size_t len)
 
 /* --- leaks and the module --------------------------------------------------- */
 
-int vzbc_live_read(uint64_t *val)
+/* A sysfs file of a few bytes, NUL-terminated: 0 or -errno (-EIO if empty). */
+static int read_small(const char *path, char *buf, size_t len)
 {
-	char buf[32];
 	ssize_t n;
-	int fd = open(VZBC_LIVE_PARAM, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return n < 0 ? -errno : -EIO;
 	buf[n] = '\0';
+	return 0;
+}
+
+int vzbc_live_read(uint64_t *val)
+{
+	char buf[32];
+	int ret = read_small(VZBC_LIVE_PARAM, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
 	if (buf[0] < '0' || buf[0] > '9')
 		return -EINVAL;
 	*val = strtoull(buf, NULL, 10);
@@ -269,6 +283,56 @@ int vzbc_live_poll(void *arg, uint64_t *val)
 {
 	(void)arg;
 	return vzbc_live_read(val);
+}
+
+int vzbc_live_wait(uint64_t want, uint64_t *last)
+{
+	return wait_for_value(vzbc_live_poll, NULL, want, FZ_SETTLE_MS, last);
+}
+
+#define FZ_READ_MAX	(16u << 20)	/* more is a runaway file */
+
+char *fz_read_chunked(const char *path, struct fz_rng *r, size_t chunk, int *err)
+{
+	size_t cap = 65536, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	*err = -ENOMEM;
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = -errno;
+		free(buf);
+		return NULL;
+	}
+	do {
+		size_t want = r ? 1 + fz_below(r, chunk) : chunk;
+
+		while (len + want >= cap && cap < FZ_READ_MAX) {
+			char *nbuf = realloc(buf, 2 * cap);
+
+			if (!nbuf)
+				break;
+			buf = nbuf;
+			cap *= 2;
+		}
+		if (len + want >= cap)
+			want = cap - len - 1;
+		n = want ? read(fd, buf + len, want) : 0;
+		if (n > 0)
+			len += n;
+	} while (n > 0);
+	*err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 int vzbc_list_all(int fd, uint32_t **ids, uint32_t *nr)
@@ -313,17 +377,9 @@ bool vzbc_module_loaded(void)
 int vzbc_module_refcnt(void)
 {
 	char buf[32];
-	ssize_t n;
-	int fd = open(VZBC_SYS_MODULE "/refcnt", O_RDONLY | O_CLOEXEC);
+	int ret = read_small(VZBC_SYS_MODULE "/refcnt", buf, sizeof(buf));
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
-	return atoi(buf);
+	return ret ? ret : atoi(buf);
 }
 
 int vzbc_module_unload(void)
@@ -600,4 +656,207 @@ int fz_nl_check(const void *buf, size_t len, uint16_t family,
 		p += NLMSG_ALIGN(nlh->nlmsg_len);
 	}
 	return 0;
+}
+
+/* Runs @fn in @n threads and waits, failing if one is stuck in the kernel. */
+int fz_run_threads(void *(*fn)(void *), void *args, size_t argsize, int n,
+		   int64_t deadline_ms)
+{
+	pthread_t th[16];
+	struct timespec ts;
+	int i, ret = 0;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&th[i], NULL, fn, (char *)args + i * argsize))
+			return -errno;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (deadline_ms - now_ms()) / 1000 + FZ_STUCK_S;
+	for (i = 0; i < n; i++)
+		if (pthread_timedjoin_np(th[i], NULL, &ts))
+			ret = -ETIMEDOUT;
+	return ret;
+}
+
+/* Waits for a helper process; its exit status, or -ETIMEDOUT. */
+int fz_wait_child(pid_t pid, int64_t deadline_ms)
+{
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) :
+			       128 + WTERMSIG(status);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (now_ms() > deadline_ms + FZ_STUCK_S * 1000) {
+			kill_reap(pid);
+			return -ETIMEDOUT;
+		}
+		usleep(20000);
+	}
+}
+
+uint32_t fz_pick_size(struct fz_rng *r, size_t ksize)
+{
+	const uint32_t ps = page_size();
+	const uint32_t odd[] = {
+		ps - 1, ps, ps + 1, 2 * ps, 65536, 0x80000000u, UINT32_MAX,
+	};
+
+	switch (fz_below(r, 10)) {
+	case 0 ... 4:
+		return ksize;
+	case 5 ... 6:
+		return fz_below(r, ksize + 17);		/* 0..sizeof + 16 */
+	case 7:
+		return ksize + fz_below(r, 17);
+	case 8:
+		return fz_pick(r, odd);
+	default:
+		return (uint32_t)fz_next(r);
+	}
+}
+
+uint32_t fz_pick_flags(struct fz_rng *r)
+{
+	if (fz_chance(r, 85))
+		return 0;
+	return fz_chance(r, 50) ? 1u << fz_below(r, 32) : (uint32_t)fz_next(r) | 1;
+}
+
+enum fz_ptr_kind fz_pick_ptr_kind(struct fz_rng *r)
+{
+	switch (fz_below(r, 20)) {
+	case 0 ... 11:
+		return FZ_PTR_RW;
+	case 12:
+		return FZ_PTR_RW_END;
+	case 13 ... 14:
+		return FZ_PTR_STRADDLE;
+	case 15 ... 16:
+		return FZ_PTR_RO;
+	default:
+		return (enum fz_ptr_kind)(FZ_PTR_NULL + fz_below(r, FZ_PTR_NR - FZ_PTR_NULL));
+	}
+}
+
+/* Readable and writable bytes from @p, which has kind @k. */
+void fz_ptr_room(struct fz_arena *a, enum fz_ptr_kind k, const void *p,
+		 size_t *readable, size_t *writable)
+{
+	const char *c = p;
+
+	*readable = *writable = 0;
+	switch (k) {
+	case FZ_PTR_RW:
+	case FZ_PTR_RW_END:
+	case FZ_PTR_STRADDLE:
+		*readable = *writable = a->guard - c;
+		break;
+	case FZ_PTR_RO:
+		*readable = a->ro + a->rw_len - c;
+		break;
+	default:
+		break;
+	}
+}
+
+void fz_pick_limits(struct fz_rng *r, __u64 *barrier, __u64 *limit)
+{
+	uint64_t a = fz_next(r) >> fz_below(r, 64), b = fz_next(r) >> fz_below(r, 64);
+
+	switch (fz_below(r, 8)) {
+	case 0:
+		*barrier = *limit = VZBC_UNLIMITED;
+		break;
+	case 1 ... 3:	/* valid */
+		a &= VZBC_UNLIMITED;
+		b &= VZBC_UNLIMITED;
+		*barrier = a < b ? a : b;
+		*limit = a < b ? b : a;
+		break;
+	case 4:		/* barrier above limit */
+		*barrier = (a | 2) & VZBC_UNLIMITED;
+		*limit = *barrier - 1 - fz_below(r, 2);
+		break;
+	case 5:		/* limit above "unlimited" */
+		*barrier = a & VZBC_UNLIMITED;
+		*limit = VZBC_UNLIMITED + 1 + fz_below(r, 3);
+		break;
+	case 6:
+		*barrier = VZBC_UNLIMITED;
+		*limit = UINT64_MAX;
+		break;
+	default:
+		*barrier = a;
+		*limit = b;
+		break;
+	}
+}
+
+/* Appends one attribute; returns its aligned size, 0 if it does not fit. */
+size_t fz_put_attr(char *p, size_t room, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+
+	if (NLA_ALIGN(NLA_HDRLEN + len) > room || NLA_HDRLEN + len > 0xffff)
+		return 0;
+	memcpy(p, &a, sizeof(a));
+	if (len)
+		memcpy(p + NLA_HDRLEN, data, len);
+	memset(p + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	return NLA_ALIGN(NLA_HDRLEN + len);
+}
+
+uint16_t fz_nla_type_flags(struct fz_rng *r, uint16_t type)
+{
+	if (fz_chance(r, 5))
+		type |= NLA_F_NESTED;
+	if (fz_chance(r, 3))
+		type |= NLA_F_NET_BYTEORDER;
+	return type;
+}
+
+/* Random attributes, nested down to @depth levels. */
+size_t fz_put_garbage(struct fz_rng *r, char *p, size_t room, int depth)
+{
+	char payload[512];
+	size_t off = 0, n;
+	int count = fz_below(r, 5);
+
+	for (int i = 0; i < count; i++) {
+		uint16_t type = fz_nla_type_flags(r, fz_below(r, 12));
+		size_t len = fz_below(r, 24);
+
+		if (depth > 0 && fz_chance(r, 40)) {
+			len = fz_put_garbage(r, payload, sizeof(payload), depth - 1);
+			type |= fz_chance(r, 70) ? NLA_F_NESTED : 0;
+		} else {
+			fz_fill(r, payload, len);
+		}
+		n = fz_put_attr(p + off, room - off, type, payload, len);
+		if (!n)
+			break;
+		off += n;
+	}
+	return off;
+}
+
+uint16_t fz_pick_nl_flags(struct fz_rng *r)
+{
+	uint16_t f = fz_chance(r, 95) ? NLM_F_REQUEST : 0;
+
+	if (fz_chance(r, 50))
+		f |= NLM_F_ACK;
+	if (fz_chance(r, 30))
+		f |= NLM_F_DUMP;
+	if (fz_chance(r, 5))
+		f |= NLM_F_ECHO;
+	if (fz_chance(r, 10))
+		f |= fz_pick(r, ((const uint16_t[]){ NLM_F_ROOT, NLM_F_MATCH,
+			NLM_F_ATOMIC, NLM_F_EXCL | NLM_F_CREATE, NLM_F_REPLACE,
+			NLM_F_APPEND, 0x1000, 0x8000 }));
+	return f;
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the vzbc robustness tests (vzbc_fuzz_test, vzbc_churn_test):
- * a per-thread random generator, durations from the environment, a memory
- * arena with read-only, guard and unmapped pages to aim pointers at, the
- * live_beancounters leak counter, module unload/reload, and a checker for
- * everything the kernel may send back on a VZBC generic netlink socket.
+ * The fuzz engine and helpers of the vzbc robustness tests (vzbc_fuzz_test,
+ * vzbc_module_test, vzbc_churn_test, ctlvz_churn_test): a per-thread random
+ * generator, durations from the environment, a memory arena with read-only,
+ * guard and unmapped pages to aim pointers at, generators of sizes, flags,
+ * pointers, limits and netlink attributes, threads and helper processes
+ * with a deadline, the live_beancounters leak counter, module unload/reload,
+ * and a checker for everything the kernel may send back on a VZBC generic
+ * netlink socket.  (The commands and their documented errors stay in
+ * vzbc_fuzz_test.c: they are what it tests.)
  *
  * Like the other helpers, nothing here prints or asserts: functions return
  * 0 or -errno, checkers fill a reason string.
@@ -16,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/types.h>
 
 /* --- random numbers ---------------------------------------------------- */
 
@@ -119,6 +124,54 @@ const char *fz_errset_str(const struct fz_errset *s, char *buf, size_t len);
 /* "ENOENT" for 2, "errno 200" for what it does not know. */
 const char *fz_errname(int err);
 
+/*
+ * The whole of @path, read() in pieces of 1..@chunk bytes drawn from @r, or
+ * of exactly @chunk bytes if @r is NULL: malloc'd and NUL-terminated, or
+ * NULL with -errno in *@err (*@err is 0 on success).
+ */
+char *fz_read_chunked(const char *path, struct fz_rng *r, size_t chunk, int *err);
+
+/* --- what the fuzzers generate ------------------------------------------ */
+
+/* A struct size for a kernel struct of @ksize bytes: mostly right, else off. */
+uint32_t fz_pick_size(struct fz_rng *r, size_t ksize);
+/* Flags: mostly 0, else one bit or random bits. */
+uint32_t fz_pick_flags(struct fz_rng *r);
+/* A pointer kind: mostly FZ_PTR_RW, some of every bad kind. */
+enum fz_ptr_kind fz_pick_ptr_kind(struct fz_rng *r);
+/* How many bytes from @p (of kind @k) the kernel may read and write. */
+void fz_ptr_room(struct fz_arena *a, enum fz_ptr_kind k, const void *p,
+		 size_t *readable, size_t *writable);
+/* A barrier and a limit: valid, unlimited, crossed, above unlimited, random. */
+void fz_pick_limits(struct fz_rng *r, __u64 *barrier, __u64 *limit);
+
+/* Appends one netlink attribute; its aligned size, 0 if it does not fit. */
+size_t fz_put_attr(char *p, size_t room, uint16_t type, const void *data, size_t len);
+/* @type, now and then with NLA_F_NESTED or NLA_F_NET_BYTEORDER. */
+uint16_t fz_nla_type_flags(struct fz_rng *r, uint16_t type);
+/* Random attributes, nested down to @depth levels; their length. */
+size_t fz_put_garbage(struct fz_rng *r, char *p, size_t room, int depth);
+/* nlmsg_flags: mostly NLM_F_REQUEST, with ACK, DUMP, ECHO and odd ones. */
+uint16_t fz_pick_nl_flags(struct fz_rng *r);
+
+/* --- threads and helper processes ------------------------------------------ */
+
+/* Seconds past its deadline after which a worker counts as stuck. */
+#define FZ_STUCK_S	60
+
+/*
+ * Runs @fn in @n (at most 16) threads, thread i on @args + i * @argsize, and
+ * joins them: 0, or -ETIMEDOUT if one was still running FZ_STUCK_S after
+ * @deadline_ms (now_ms()).
+ */
+int fz_run_threads(void *(*fn)(void *), void *args, size_t argsize, int n,
+		   int64_t deadline_ms);
+/*
+ * Waits for helper process @pid: its exit status (128 + signal if killed),
+ * or -ETIMEDOUT (it is killed) FZ_STUCK_S after @deadline_ms.
+ */
+int fz_wait_child(pid_t pid, int64_t deadline_ms);
+
 /* --- leaks and the module --------------------------------------------------- */
 
 #define VZBC_MODULE_NAME	"vzbc"
@@ -129,6 +182,10 @@ const char *fz_errname(int err);
 int vzbc_live_read(uint64_t *val);
 /* poll_read_fn (cg.h) wrapper around vzbc_live_read(); @arg unused. */
 int vzbc_live_poll(void *arg, uint64_t *val);
+/* How long frees in flight (exits, RCU) may take on a busy host. */
+#define FZ_SETTLE_MS	30000
+/* Waits up to FZ_SETTLE_MS for live_beancounters == @want (wait_for_value()). */
+int vzbc_live_wait(uint64_t want, uint64_t *last);
 
 /* Every ctid the module lists (LIST, paged), ascending, in *@ids (malloc). */
 int vzbc_list_all(int fd, uint32_t **ids, uint32_t *nr);
