@@ -568,7 +568,7 @@ static void gen_case(struct ioc_worker *w, int devfd, struct ioc_case *c)
 					   (uint32_t)fz_next(r) >> fz_below(r, 32);
 		k.res.info_size = fz_chance(r, 80) ? 0 : fz_below(r, 2 * ps);
 		k.res.nr_total = fz_chance(r, 90) ? 0 : (uint32_t)fz_next(r);
-		c->out_kind = pick_ptr_kind(r);
+		c->out_kind = fz_pick_ptr_kind(r);
 		c->stride = k.res.info_size ? k.res.info_size :
 			    VZBC_RES_INFO_SIZE_VER0;
 		len = (c->count < VZBC_NR_RES + 2 ? c->count : VZBC_NR_RES + 2) *
