@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh (make check): the whole test suite, from a fresh Debian 12 on.
-# Installs what is missing, builds ctlvz and the tests once, then for each
+# Installs what is missing, builds ctlvz and the tests once, runs the host
+# unit tests and the DKMS build of every kernel, then for each
 # kernel series in KERNELS (default "6.1 6.12"), one after the other: builds
 # vzbc.ko, packs the initramfs and runs every test binary in QEMU.
 #
@@ -19,6 +20,7 @@ read -r -a kernels <<< "${KERNELS:-6.1 6.12}"
 
 run_begin check check-result
 run_build
+run_host "${kernels[@]}"
 for series in "${kernels[@]}"; do
 	echo "==== $series"
 	run_kernel "$series" console-tests.log

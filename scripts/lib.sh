@@ -131,6 +131,10 @@ boot_tests() {
 #   run_fail TEXT            one more failure, TEXT in the summary
 #   run_build                deps, kselftest headers, ctlvz, the tests and
 #                            the templates (they do not depend on the kernel)
+#   run_host SERIES...       the tests that need no VM: the host unit tests
+#                            (make unit, each KTAP "ok"/"not ok" counted)
+#                            and DKMS for every kernel (scripts/dkms-check.sh,
+#                            one result per kernel)
 #   run_kernel SERIES LOG    boot_tests SERIES, its numbers added, its
 #                            summary line; the console log kept as
 #                            build/REL/LOG (console-tests.log: as it is)
@@ -177,6 +181,30 @@ run_build() {
 	if ! make -C "$LOWFAT_ROOT" --no-print-directory userspace tests templates; then
 		run_fail "userspace/tests/templates build FAILED (see above)"
 	fi
+}
+
+run_host() {
+	local out rc=0 ok notok series
+
+	out=$(make -s -C "$LOWFAT_ROOT" --no-print-directory unit 2>&1) || rc=$?
+	printf '%s\n' "$out"
+	ok=$(grep -c '^ok [0-9]' <<< "$out" || true)
+	notok=$(grep -c '^not ok [0-9]' <<< "$out" || true)
+	RUN_PASSED=$((RUN_PASSED + ok))
+	RUN_FAILED=$((RUN_FAILED + notok))
+	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+		run_fail "host unit tests: make unit failed (exit $rc) with no failed test (see above)"
+	else
+		RUN_SUMMARY+=("host unit tests: passed=$ok failed=$notok")
+	fi
+	for series in "$@"; do
+		if KERNELS=$series "$LOWFAT_ROOT/scripts/dkms-check.sh"; then
+			RUN_PASSED=$((RUN_PASSED + 1))
+			RUN_SUMMARY+=("$series: dkms add/build/install/remove passed")
+		else
+			run_fail "$series: dkms add/build/install/remove FAILED (see above)"
+		fi
+	done
 }
 
 run_kernel() {
