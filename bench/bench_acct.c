@@ -42,6 +42,7 @@
 #include <linux/vzbc.h>
 
 #include "bc.h"
+#include "common.h"
 
 #define BENCH_CTID	4242
 #define FAULT_BYTES	(32UL << 20)
@@ -56,27 +57,6 @@ static const long loop_iters[NR_LOOPS] = { 300, 1000, 4, 1500 };
 static const char *module_path, *cgroup_path, *disk_path = "/dev/vda";
 static int dio_fd = -1;
 static void *dio_buf;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	fprintf(stderr, "bench_acct: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(e));
-	exit(1);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* ---- vzbc on and off ---- */
 

@@ -41,6 +41,7 @@
 #include <linux/vzbc.h>
 
 #include "bc.h"
+#include "common.h"
 
 #define BASE_CTID	200000
 #define MAX_CACHES	512
@@ -49,27 +50,6 @@ static int vzfd = -1;
 static const char *parent;
 static char *rbuf;
 static size_t rbuf_len = 1 << 20;
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	int e = errno;
-
-	fprintf(stderr, "bench_scale: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(e));
-	exit(1);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* ---- slab usage ---- */
 
