@@ -1164,7 +1164,13 @@ TEST_F_TIMEOUT(swap, swappages_hold, 120)
 	EXPECT_LT(0, st.maxheld);		/* swap was used... */
 	EXPECT_GE(4096, st.maxheld);		/* ...up to its limit */
 	EXPECT_LT(2048, st.maxheld);		/* it was filled */
-	EXPECT_LT(0, st.failcnt);
+	/*
+	 * No "failcnt > 0": memory.swap.events max counts swap charges that
+	 * failed, and reclaim stops trying to swap once the cgroup's swap is
+	 * (nearly) full, so the OOM kill may come with none (seen: peak 4079
+	 * of 4096 pages, max 0).  What the kernel does promise: the module's
+	 * failcnt is its counter.
+	 */
 	EXPECT_EQ(ev, st.failcnt);
 	EXPECT_LE(s.held_peak[0], st.maxheld);	/* never below a held it reported */
 	EXPECT_LE(st.held, st.maxheld);
