@@ -15,6 +15,8 @@
 
 #include <linux/openat2.h>
 
+#include "ct.h"
+#include "idmap.h"
 #include "provision.h"
 #include "util.h"
 
@@ -548,4 +550,45 @@ int prov_start(const char *root, uid_t base, const struct kvfile *conf, const ch
 	if (!p.hostname && prov_read(root, "/etc/hostname", &old, err) == -1)
 		return -1;
 	return prov_apply(root, base, &p, err);
+}
+
+/* The address /etc/hosts names the container at: its first, or NULL. */
+static char *hosts_ip(const struct ct *ct)
+{
+	_cleanup_strv_ char **ips = ct_ips(ct);
+
+	if (!ips[0])
+		return NULL;
+	return strndup(ips[0], strcspn(ips[0], "/"));
+}
+
+int prov_start_ct(const struct ct *ct, uid_t base, struct ct_err **err)
+{
+	_cleanup_free_ char *ip = hosts_ip(ct);
+
+	if (prov_start(ct->private_dir, base, ct->conf, ip, err) < 0)
+		return err_prefix(err, "provision container %u", ct->ctid);
+	return 0;
+}
+
+int prov_hostname_ct(const struct ct *ct, const char *hostname, struct ct_err **err)
+{
+	_cleanup_free_ char *ip = hosts_ip(ct);
+	struct prov p = { .hostname = hostname, .hosts_ip = ip };
+	uid_t base;
+
+	if (idmap_base(ct, &base, err) < 0)
+		return -1;
+	return prov_apply(ct->private_dir, base, &p, err);
+}
+
+int prov_dns_ct(const struct ct *ct, const char *nameservers, const char *searchdomains,
+		struct ct_err **err)
+{
+	struct prov p = { .nameservers = nameservers, .searchdomains = searchdomains };
+	uid_t base;
+
+	if (idmap_base(ct, &base, err) < 0)
+		return -1;
+	return prov_apply(ct->private_dir, base, &p, err);
 }

@@ -75,4 +75,13 @@ int prov_userpasswd(const char *root, const char *user, const char *password,
 int prov_start(const char *root, uid_t base, const struct kvfile *conf, const char *hosts_ip,
 	       struct ct_err **err);
 
+struct ct;
+/* prov_start() for @ct: its private area, its first address in /etc/hosts. */
+int prov_start_ct(const struct ct *ct, uid_t base, struct ct_err **err);
+/* @ct's /etc/hostname and /etc/hosts for a new @hostname. */
+int prov_hostname_ct(const struct ct *ct, const char *hostname, struct ct_err **err);
+/* @ct's /etc/resolv.conf: NULL fields are left alone. */
+int prov_dns_ct(const struct ct *ct, const char *nameservers, const char *searchdomains,
+		struct ct_err **err);
+
 #endif
