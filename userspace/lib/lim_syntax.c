@@ -133,6 +133,9 @@ static int parse_one(const struct lim_desc *d, const char *s, size_t len, bool c
 	if ((d->unit == UNIT_PAGES || d->unit == UNIT_RATE) && n &&
 	    !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
 		mult = suffix_mult(d, s[n - 1], &bytes);
+		/* One suffix only: "64MB" is not 64M bytes. */
+		if (n >= 2 && !(s[n - 2] >= '0' && s[n - 2] <= '9'))
+			mult = 0;
 		if (!mult) {
 			*why = d->unit == UNIT_RATE ?
 				"the suffix must be K, M or G (or B: bytes/s)" :
