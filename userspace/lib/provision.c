@@ -497,7 +497,7 @@ int prov_userpasswd(const char *root, const char *user, const char *password,
 	r = prov_read(root, "/etc/passwd", &passwd, err);
 	if (r == -ENOENT || (r == 0 && !find_user(passwd, user)))
 		return err_set(err, VZ_CHANGEPASS, 0, "no user %s in the container's /etc/passwd "
-			       "(create it first: ctlvz exec CTID useradd %s)", user, user);
+			       "(add it first, e.g. with useradd inside)", user);
 	if (r < 0)
 		return -1;
 	dfd = open_parent(root, "/etc/shadow", &name, err);
