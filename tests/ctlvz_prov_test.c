@@ -151,12 +151,13 @@ static void plant(struct __test_metadata *_metadata, const char *priv, const cha
 
 	snprintf(p, sizeof(p), "%s/etc/hostname", priv);
 	unlink(p);
-	if (!strcmp(kind, "fifo"))
+	if (!strcmp(kind, "fifo")) {
 		ASSERT_EQ(0, mkfifo(p, 0644));
-	else if (!strcmp(kind, "dir"))
+	} else if (!strcmp(kind, "dir")) {
 		ASSERT_EQ(0, mkdir(p, 0755));
-	else
+	} else {
 		ASSERT_EQ(0, symlink(outside, p));
+	}
 }
 
 TEST_F_TIMEOUT(prov, planted_files_refused_at_once, 120)
