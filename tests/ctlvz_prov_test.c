@@ -164,7 +164,7 @@ TEST_F_TIMEOUT(prov, planted_files_refused_at_once, 120)
 {
 	static const char *const kinds[] = { "fifo", "symlink", "dir" };
 	static const char *const words[] = { "FIFO", "symbolic link", "directory" };
-	char priv[PATH_MAX], outside[PATH_MAX], buf[256];
+	char priv[512], outside[512], buf[256];
 
 	snprintf(priv, sizeof(priv), "%s/private/%d", self->env.dir, CT_A);
 	snprintf(outside, sizeof(outside), "%s/host-file", self->env.dir);
@@ -202,7 +202,7 @@ TEST_F_TIMEOUT(prov, planted_files_refused_at_once, 120)
 
 TEST_F_TIMEOUT(prov, live_and_at_start, 120)
 {
-	char priv[PATH_MAX], buf[4096];
+	char priv[512], buf[4096];
 	char *hash;
 
 	snprintf(priv, sizeof(priv), "%s/private/%d", self->env.dir, CT_A);
@@ -330,7 +330,7 @@ static int chown_zero(const char *p, const struct stat *st, int type, struct FTW
 
 TEST_F_TIMEOUT(prov, openvz_conf_starts, 120)
 {
-	char priv[PATH_MAX], conf[PATH_MAX], buf[4096];
+	char priv[512], conf[512], buf[4096];
 	struct stat st;
 	FILE *f;
 
