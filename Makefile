@@ -12,7 +12,7 @@
 #   make demo            boot 6.1 in QEMU and run the demo
 #   make bench           measure against crun, LXC, bwrap, unshare (bench/)
 #   make lint            checkpatch, W=1 and sparse (C=2), all must be silent
-#   make install         install vzbc.ko for KDIR, ctlvz and its man page
+#   make install         install vzbc.ko for KDIR, ctlvz, its man page, plans, lowfat.service
 #   make dkms-check      dkms add/build/install/remove for 6.1 and 6.12
 #
 # KDIR defaults to the newest installed Debian 6.1 cloud kernel's headers; the
@@ -35,6 +35,8 @@ CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 CHECKPATCH_FILES = $(wildcard kmod/*.[ch]) $(wildcard include/uapi/linux/*.h)
 DESTDIR ?=
 PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
 
 # The module's build tree for KREL: kmod/ and include/, copied.
 MODSRC := $(BUILD)/$(KREL)/src
@@ -139,6 +141,14 @@ install: modules userspace
 	@if [ -f Documentation/ctlvz.8 ]; then \
 		install -D -m 0644 Documentation/ctlvz.8 $(DESTDIR)$(PREFIX)/share/man/man8/ctlvz.8; \
 	fi
+	install -d $(DESTDIR)$(SYSCONFDIR)/ctlvz/conf
+	install -m 0644 etc/ctlvz/conf/*.conf-sample $(DESTDIR)$(SYSCONFDIR)/ctlvz/conf/
+	@# The admin's global config is never overwritten.
+	@if [ ! -e $(DESTDIR)$(SYSCONFDIR)/ctlvz/ctlvz.conf ]; then \
+		install -m 0644 etc/ctlvz/ctlvz.conf $(DESTDIR)$(SYSCONFDIR)/ctlvz/ctlvz.conf; \
+	else echo "lowfat: keeping $(DESTDIR)$(SYSCONFDIR)/ctlvz/ctlvz.conf"; fi
+	install -D -m 0644 etc/systemd/lowfat.service $(DESTDIR)$(UNITDIR)/lowfat.service
+	$(if $(DESTDIR),,-systemctl daemon-reload 2>/dev/null)
 
 # Every build product is under $(BUILD), the module's included.
 clean:

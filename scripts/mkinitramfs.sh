@@ -12,6 +12,7 @@
 #   /usr/lib/lowfat/tests/         every executable under build/tests/
 #   /usr/lib/lowfat/demo-in-vm.sh  scripts/demo-in-vm.sh, if present
 #   /usr/sbin/ctlvz                build/userspace/ctlvz, if built
+#   /etc/ctlvz/                    etc/ctlvz/: ctlvz.conf and the conf/*.conf-sample plans
 #   /vz/template/cache/            every file in build/templates/
 #   shared libraries               of every ELF file above (ldd on the host)
 #
@@ -130,6 +131,12 @@ if [ -d "$LOWFAT_BUILD/tests" ]; then
 fi
 if [ -x "$LOWFAT_BUILD/userspace/ctlvz" ]; then
 	install -m 0755 "$LOWFAT_BUILD/userspace/ctlvz" "$stage/usr/sbin/ctlvz"
+fi
+# ctlvz's global config and plans, where "make install" puts them.
+if [ -d "$LOWFAT_ROOT/etc/ctlvz" ]; then
+	install -D -m 0644 "$LOWFAT_ROOT/etc/ctlvz/ctlvz.conf" "$stage/etc/ctlvz/ctlvz.conf"
+	install -d "$stage/etc/ctlvz/conf"
+	install -m 0644 "$LOWFAT_ROOT"/etc/ctlvz/conf/*.conf-sample "$stage/etc/ctlvz/conf/"
 fi
 if [ -d "$LOWFAT_BUILD/templates" ]; then
 	find "$LOWFAT_BUILD/templates" -maxdepth 1 -type f \

@@ -29,6 +29,8 @@ int cmd_exec(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 int cmd_enter(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_monitor(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
+int cmd_boot(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
+int cmd_shutdown(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 
 /* Shared by the commands: "unknown option", "missing CTID", ... (status 20). */
 int cmd_usage_error(const struct cmd_env *env, struct ct_err **err, const char *fmt, ...)

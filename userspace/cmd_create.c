@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "net.h"
+#include "plan.h"
 #include "util.h"
 
 int cmd_create(const struct cmd_env *env, int argc, char **argv, struct ct_err **err)
@@ -14,11 +15,14 @@ int cmd_create(const struct cmd_env *env, int argc, char **argv, struct ct_err *
 		{ "ostemplate", required_argument, NULL, 't' },
 		{ "hostname", required_argument, NULL, 'H' },
 		{ "ipadd", required_argument, NULL, 'i' },
+		{ "config", required_argument, NULL, 'c' },
 		{ 0 }
 	};
+	_cleanup_(lim_free) struct ct_limits plan = { 0 };
 	_cleanup_strv_ char **ips = xzalloc(sizeof(char *));
 	_cleanup_ct_ struct ct *ct = NULL;
 	struct ct_create_opts o = { 0 };
+	const char *config = NULL;
 	unsigned int ctid;
 	int c;
 
@@ -43,6 +47,12 @@ int cmd_create(const struct cmd_env *env, int argc, char **argv, struct ct_err *
 				return err_prefix(err, "create %u", ctid);
 			ips = strv_push(ips, ip);
 			break;
+		case 'c':
+			if (!plan_name_ok(optarg))
+				return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
+					       "create %u: invalid config name \"%s\"", ctid, optarg);
+			config = optarg;
+			break;
 		default:
 			return cmd_bad_option(env, argv, err);
 		}
@@ -55,10 +65,19 @@ int cmd_create(const struct cmd_env *env, int argc, char **argv, struct ct_err *
 	o.ips = ips;
 	if (cmd_open(env, ctid, true, &ct, err) < 0)
 		return -1;
+	/* The plan: --config, else the global CONFIGFILE; checked before anything is made. */
+	if (!config)
+		config = env->paths->configfile;
+	if (config && !ct->exists) {
+		if (plan_load(env->paths, config, ct->private_dir, ct->notice, &plan, err) < 0)
+			return err_prefix(err, "create %u", ctid);
+		o.limits = &plan;
+		o.origin = config;
+	}
 	if (ct_create(ct, &o, err) < 0)
 		return err_prefix(err, "create %u", ctid);
-	printf("Container %u created from %s (private area %s)\n", ctid, o.ostemplate,
-	       ct->private_dir);
+	printf("Container %u created from %s (private area %s)%s%s\n", ctid, o.ostemplate,
+	       ct->private_dir, config ? ", config " : "", config ? config : "");
 	return 0;
 }
 

@@ -28,6 +28,8 @@ static const struct {
 	{ "enter", cmd_enter },
 	{ "set", cmd_set },
 	{ "monitor", cmd_monitor },
+	{ "boot", cmd_boot },
+	{ "shutdown", cmd_shutdown },
 };
 
 static void usage(FILE *f)
@@ -35,7 +37,7 @@ static void usage(FILE *f)
 	fputs("Usage: ctlvz COMMAND [OPTION]... CTID [ARG]...\n"
 	      "\n"
 	      "Commands:\n"
-	      "  create CTID --ostemplate T [--hostname H] [--ipadd A[/P]]...\n"
+	      "  create CTID --ostemplate T [--hostname H] [--ipadd A[/P]]... [--config NAME]\n"
 	      "  destroy CTID                   remove a stopped container (alias: delete)\n"
 	      "  start CTID\n"
 	      "  stop CTID [--fast]             --fast: kill at once, no clean shutdown\n"
@@ -48,8 +50,12 @@ static void usage(FILE *f)
 	      "           [--numproc B[:L]] [--physpages B[:L]] [--swappages B[:L]]\n"
 	      "           [--ram SIZE] [--swap SIZE] [--iolimit RATE] [--iopslimit N]\n"
 	      "           [--iodevice DEV]... [--cpulimit PCT] [--cpus N] [--cpuunits N]\n"
+	      "           [--nameserver A]... [--searchdomain D]... [--userpasswd U:P]\n"
+	      "           [--onboot yes|no] [--bootorder N] [--applyconfig NAME]\n"
 	      "           B/L: numbers, pages or sizes with K/M/G/T, or \"unlimited\";\n"
 	      "           --iolimit without a suffix is MB/s; 0 means no limit\n"
+	      "  boot                           start ONBOOT containers, higher BOOTORDER first\n"
+	      "  shutdown                       stop every running container, all at once\n"
 	      "  monitor [CTID] [-j] [-n N]       print beancounter events as they happen\n"
 	      "\n"
 	      "CTID is 1..2147483644.  Paths come from /etc/ctlvz/ctlvz.conf\n"
@@ -68,7 +74,7 @@ static void usage(FILE *f)
 	      "  20 bad command line             70 bad hostname\n"
 	      "  21 bad parameter value          71 bad IP address\n"
 	      "  29 --ostemplate missing         85 malformed CTID.conf\n"
-	      "                                 104/130 network device error\n"
+	      "  74 --userpasswd failed         104/130 network device error\n"
 	      "   1 a limit could not be applied (nothing was changed)\n"
 	      "exec returns the command's own status (127: it could not be run).\n",
 	      f);

@@ -307,6 +307,10 @@ int paths_load(struct ct_paths *p, struct ct_err **err)
 		return err_set(err, VZ_NOCONFIG, 0, "%s: STOP_TIMEOUT=\"%s\": expected 0..3600 seconds",
 			       path, v);
 	}
+	/* vzctl's name: the sample (plan) "create" applies; "" for none. */
+	v = kv_get(f, "CONFIGFILE");
+	if (v && *v)
+		p->configfile = xstrdup(v);
 	return 0;
 }
 
@@ -318,5 +322,6 @@ void paths_free(struct ct_paths *p)
 	free(p->template_dir);
 	free(p->cgroup_root);
 	free(p->lockdir);
+	free(p->configfile);
 	memset(p, 0, sizeof(*p));
 }

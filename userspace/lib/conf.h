@@ -50,6 +50,7 @@ struct ct_paths {
 	char *cgroup_root;	/* CGROUP_ROOT: the cgroup2 mount */
 	char *lockdir;		/* LOCKDIR: locks and run state */
 	unsigned long stop_timeout;	/* STOP_TIMEOUT: seconds before SIGKILL */
+	char *configfile;	/* CONFIGFILE: plan of a new container, NULL: none */
 };
 
 #define CTLVZ_GLOBAL_CONF	"/etc/ctlvz/ctlvz.conf"

@@ -20,8 +20,10 @@
 #include "cgroup.h"
 #include "ct.h"
 #include "idmap.h"
+#include "import.h"
 #include "net.h"
 #include "ns.h"
+#include "provision.h"
 #include "runstate.h"
 #include "template.h"
 #include "util.h"
@@ -180,6 +182,10 @@ int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err
 		kv_set(conf, "HOSTNAME", o->hostname);
 	kv_set(conf, "IP_ADDRESS", ips);
 	kv_set(conf, "USERNS_BASE", b);
+	if (o->limits)
+		lim_store(o->limits, conf);
+	if (o->origin)
+		kv_set(conf, "ORIGIN_SAMPLE", o->origin);
 	if (kv_save(conf, err) < 0) {
 		rm_rf(ct->private_dir);
 		return -1;
@@ -284,6 +290,8 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	ctx.ips = ips;
 	s.private_dir = ct->private_dir;
 	s.root_dir = ct->root;
+	if (prov_start_ct(ct, ctx.base, err) < 0)
+		return -1;
 	s.hostname = kv_get(ct->conf, "HOSTNAME");
 	s.init = init && *init ? init : "/sbin/init";
 	s.console_fd = console;
@@ -327,6 +335,8 @@ int ct_start(struct ct *ct, struct ct_err **err)
 	if (st.running)
 		return err_set(err, VZ_VE_RUNNING, 0, "container %u is already running", ct->ctid);
 	if (st.stale && repair(ct, err) < 0)
+		return -1;
+	if (ct_import(ct, err) < 0)
 		return -1;
 	if (do_start(ct, err) == 0)
 		return 0;
@@ -413,17 +423,9 @@ int ct_exec(struct ct *ct, char *const *argv, bool pty, struct ct_err **err)
 static int write_hostname(void *arg, const char **what)
 {
 	const char *h = arg;
-	_cleanup_free_ char *line = xasprintf("%s\n", h);
-	_cleanup_close_ int fd = -1;
 
 	*what = "set the hostname";
-	if (sethostname(h, strlen(h)) < 0)
-		return -1;
-	*what = "write /etc/hostname";
-	fd = open("/etc/hostname", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return errno == ENOENT || errno == EROFS ? 0 : -1;
-	return write(fd, line, strlen(line)) == (ssize_t)strlen(line) ? 0 : -1;
+	return sethostname(h, strlen(h));
 }
 
 static bool strv_contains(char *const *v, const char *s)
@@ -478,7 +480,9 @@ int ct_set(struct ct *ct, const struct ct_set *s, struct ct_err **err)
 			return err_prefix(err, "container %u", ct->ctid);
 	}
 	if (running) {
-		if (s->hostname && ns_run(pidfd, write_hostname, (void *)s->hostname, err) < 0)
+		/* The files from the host (provision.h), the name in its uts namespace. */
+		if (s->hostname && (prov_hostname_ct(ct, s->hostname, err) < 0 ||
+				    ns_run(pidfd, write_hostname, (void *)s->hostname, err) < 0))
 			return err_prefix(err, "set hostname of container %u", ct->ctid);
 		for (size_t i = 0; i < s->nr_ipdel; i++) {
 			if (strcmp(s->ipdel[i], "all")) {

@@ -65,6 +65,8 @@ struct ct_create_opts {
 	const char *ostemplate;
 	const char *hostname;
 	char *const *ips;	/* canonical "A/P" */
+	const struct ct_limits *limits;	/* a plan's (plan.h), NULL: none */
+	const char *origin;		/* its name, saved as ORIGIN_SAMPLE */
 };
 int ct_create(struct ct *ct, const struct ct_create_opts *o, struct ct_err **err);
 int ct_destroy(struct ct *ct, struct ct_err **err);

@@ -8,8 +8,11 @@
  *   --numproc NUMPROC     B[:L] tasks             pids.max = L
  *   --physpages PHYSPAGES B[:L] pages or K/M/G/T  memory.high = B, memory.max = L
  *   --swappages SWAPPAGES B[:L] pages or K/M/G/T  memory.swap.max = L
+ *                         (vzctl's P: pages, B: bytes, also accepted)
  *   --ram X / --swap Y    physpages 0:X / swappages 0:Y
- *   --iolimit IOLIMIT     bytes/s, K/M/G; bare number is MB/s; 0 = none
+ *   --iolimit IOLIMIT     bytes/s, B/K/M/G; bare number is MB/s on the
+ *                         command line, bytes/s in a config file (vzctl's
+ *                         stored unit); 0 = none
  *                                                 io.max rbps= wbps=
  *   --iopslimit IOPSLIMIT requests/s; 0 = none    io.max riops= wiops=
  *   --cpulimit CPULIMIT   % of one CPU; 0 = none  cpu.max
@@ -71,7 +74,7 @@ int lim_parse(struct ct_limits *l, enum lim_id id, const char *text,
 /* "ram" or "swap": physpages 0:X or swappages 0:Y. */
 int lim_parse_shorthand(struct ct_limits *l, const char *opt, const char *text,
 			struct ct_err **err);
-/* Every limit key present in @conf. */
+/* Every limit key present in @conf (a bare IOLIMIT there is bytes/s). */
 int lim_load(struct ct_limits *l, const struct kvfile *conf, struct ct_err **err);
 /* Writes the set limits into @conf, as the user would type them. */
 void lim_store(const struct ct_limits *l, struct kvfile *conf);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The limit syntax: vzctl's text (barrier:limit, K/M/G/T suffixes,
+ * The limit syntax: vzctl's text (barrier:limit, K/M/G/T/B/P suffixes,
  * "unlimited", pages, the CTID.conf keys) to struct ct_limits and back.
  * No system call here: lim_syntax_test runs it on the host.
  */
@@ -92,22 +92,35 @@ static int parse_u64(const char *s, size_t len, uint64_t *v)
 	return 0;
 }
 
-static uint64_t suffix_mult(char c)
+/*
+ * vzctl's suffixes: K, M, G, T are bytes, B is bytes, P is pages (a size
+ * in pages); rates take B, K, M, G.  Returns the multiplier, 0 if refused;
+ * *bytes tells whether the result is in bytes.
+ */
+static uint64_t suffix_mult(const struct lim_desc *d, char c, bool *bytes)
 {
+	*bytes = true;
 	switch (c) {
+	case 'B': case 'b': return 1;
 	case 'K': case 'k': return KIB;
 	case 'M': case 'm': return KIB * KIB;
 	case 'G': case 'g': return KIB * KIB * KIB;
-	case 'T': case 't': return KIB * KIB * KIB * KIB;
+	case 'T': case 't': return d->unit == UNIT_PAGES ? KIB * KIB * KIB * KIB : 0;
+	case 'P': case 'p': *bytes = false; return d->unit == UNIT_PAGES ? 1 : 0;
 	}
 	return 0;
 }
 
-/* One value of limit @d; LIM_UNLIMITED for "unlimited" or 0 where 0 is none. */
-static int parse_one(const struct lim_desc *d, const char *s, size_t len,
+/*
+ * One value of limit @d; LIM_UNLIMITED for "unlimited" or 0 where 0 is
+ * none.  @conf: read from a config file, where a bare rate is bytes/s (the
+ * unit vzctl stores), not MB/s as on the command line.
+ */
+static int parse_one(const struct lim_desc *d, const char *s, size_t len, bool conf,
 		     uint64_t *out, const char **why)
 {
 	uint64_t v = 0, mult = 1;
+	bool bytes = false;
 	size_t n = len;
 	int r;
 
@@ -119,15 +132,18 @@ static int parse_one(const struct lim_desc *d, const char *s, size_t len,
 		n--;
 	if ((d->unit == UNIT_PAGES || d->unit == UNIT_RATE) && n &&
 	    !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
-		mult = suffix_mult(s[n - 1]);
-		if (!mult || (d->unit == UNIT_RATE && mult > KIB * KIB * KIB)) {
+		mult = suffix_mult(d, s[n - 1], &bytes);
+		/* One suffix only: "64MB" is not 64M bytes. */
+		if (n >= 2 && !(s[n - 2] >= '0' && s[n - 2] <= '9'))
+			mult = 0;
+		if (!mult) {
 			*why = d->unit == UNIT_RATE ?
-				"the suffix must be K, M or G" :
-				"the suffix must be K, M, G or T";
+				"the suffix must be K, M or G (or B: bytes/s)" :
+				"the suffix must be K, M, G or T (or P: pages, B: bytes)";
 			return -EINVAL;
 		}
 		n--;
-	} else if (d->unit == UNIT_RATE) {
+	} else if (d->unit == UNIT_RATE && !conf) {
 		mult = KIB * KIB;	/* vzctl: a bare --iolimit is MB/s */
 	}
 	r = parse_u64(s, n, &v);
@@ -140,7 +156,7 @@ static int parse_one(const struct lim_desc *d, const char *s, size_t len,
 		return -EINVAL;
 	}
 	v *= mult;
-	if (d->unit == UNIT_PAGES && mult > 1)
+	if (d->unit == UNIT_PAGES && bytes)
 		v = (v + LIM_PAGE_BYTES - 1) / LIM_PAGE_BYTES;	/* bytes: whole pages */
 	if (v == 0 && d->zero_unlimited) {
 		*out = LIM_UNLIMITED;
@@ -156,7 +172,7 @@ static int parse_one(const struct lim_desc *d, const char *s, size_t len,
 
 /* Parses @text; messages quote @shown, what the user typed. */
 static int lim_parse_as(struct ct_limits *l, enum lim_id id, const char *text,
-			const char *shown, struct ct_err **err)
+			const char *shown, bool conf, struct ct_err **err)
 {
 	const struct lim_desc *d = &lim_descs[id];
 	const char *colon = strchr(text, ':');
@@ -165,11 +181,11 @@ static int lim_parse_as(struct ct_limits *l, enum lim_id id, const char *text,
 
 	if (colon && !d->pair)
 		return bad(err, shown, "takes one value, not barrier:limit");
-	if (parse_one(d, text, colon ? (size_t)(colon - text) : strlen(text),
+	if (parse_one(d, text, colon ? (size_t)(colon - text) : strlen(text), conf,
 		      &b, &why) < 0)
 		return bad(err, shown, why);
 	lim = b;
-	if (colon && parse_one(d, colon + 1, strlen(colon + 1), &lim, &why) < 0)
+	if (colon && parse_one(d, colon + 1, strlen(colon + 1), conf, &lim, &why) < 0)
 		return bad(err, shown, why);
 	if (d->pair && lim != LIM_UNLIMITED && b != LIM_UNLIMITED && b > lim)
 		return bad(err, shown, "the barrier is above the limit");
@@ -184,7 +200,7 @@ static int lim_parse_as(struct ct_limits *l, enum lim_id id, const char *text,
 int lim_parse(struct ct_limits *l, enum lim_id id, const char *text,
 	      struct ct_err **err)
 {
-	return lim_parse_as(l, id, text, text, err);
+	return lim_parse_as(l, id, text, text, false, err);
 }
 
 int lim_parse_shorthand(struct ct_limits *l, const char *opt, const char *text,
@@ -196,7 +212,7 @@ int lim_parse_shorthand(struct ct_limits *l, const char *opt, const char *text,
 	if (strchr(text, ':'))
 		return bad(err, text, "takes one size, not barrier:limit");
 	pair = xasprintf("0:%s", text);
-	return lim_parse_as(l, id, pair, text, err);
+	return lim_parse_as(l, id, pair, text, false, err);
 }
 
 int lim_load(struct ct_limits *l, const struct kvfile *conf,
@@ -208,7 +224,7 @@ int lim_load(struct ct_limits *l, const struct kvfile *conf,
 	for (id = 0; id < LIM_NR; id++) {
 		const char *v = kv_get(conf, lim_descs[id].key);
 
-		if (v && lim_parse(l, id, v, err) < 0)
+		if (v && lim_parse_as(l, id, v, v, true, err) < 0)
 			return err_prefix(err, "%s: %s", conf->path,
 					  lim_descs[id].key);
 	}
@@ -234,7 +250,8 @@ static char *fmt_one(const struct lim_desc *d, uint64_t v)
 			return xasprintf("%" PRIu64 "G", v / (KIB * KIB * KIB));
 		if (v % (KIB * KIB) == 0)
 			return xasprintf("%" PRIu64 "M", v / (KIB * KIB));
-		return xasprintf("%" PRIu64 "K", v / KIB);
+		if (v % KIB == 0)
+			return xasprintf("%" PRIu64 "K", v / KIB);
 	}
 	return xasprintf("%" PRIu64, v);
 }

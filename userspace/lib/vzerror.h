@@ -29,6 +29,7 @@ enum {
 	VZ_FS_DEL_PRVT			= 52,
 	VZ_BADHOSTNAME			= 70,
 	VZ_BADIP			= 71,
+	VZ_CHANGEPASS			= 74,	/* --userpasswd failed */
 	VZ_INVALID_CONFIG		= 85,	/* malformed CTID.conf */
 	VZ_NETDEV_ERROR			= 104,
 	VZ_VETH_ERROR			= 130,

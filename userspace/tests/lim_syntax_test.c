@@ -99,6 +99,10 @@ TEST(pages_and_sizes)
 		OK(LIM_PHYSPAGES, "5K", 2, 2),
 		OK(LIM_PHYSPAGES, "1T", TIB / 4096, TIB / 4096),
 		OK(LIM_PHYSPAGES, "128m:1g", 128 * MIB / 4096, GIB / 4096),
+		/* vzctl's P (pages) and B (bytes, rounded up to pages). */
+		OK(LIM_PHYSPAGES, "0:65536P", 0, 65536),
+		OK(LIM_PHYSPAGES, "4096B:4097b", 1, 2),
+		OK(LIM_SWAPPAGES, "0:1p", 0, 1),
 		OK(LIM_SWAPPAGES, "0", 0, 0),
 		OK(LIM_SWAPPAGES, "0:0", 0, 0));
 }
@@ -110,6 +114,7 @@ TEST(rates)
 		OK(LIM_IOLIMIT, "10", 10 * MIB, 10 * MIB),
 		OK(LIM_IOLIMIT, "512K", 512 * KIB, 512 * KIB),
 		OK(LIM_IOLIMIT, "1G", GIB, GIB),
+		OK(LIM_IOLIMIT, "1000B", 1000, 1000),
 		OK(LIM_IOLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED),
 		OK(LIM_IOPSLIMIT, "0", LIM_UNLIMITED, LIM_UNLIMITED),
 		OK(LIM_CPULIMIT, "50", 50, 50),
@@ -132,11 +137,12 @@ TEST(unlimited)
 TEST(bad_suffix)
 {
 	CASES(
-		BAD(LIM_PHYSPAGES, "64Q", "the suffix must be K, M, G or T"),
-		BAD(LIM_PHYSPAGES, "64MB", "the suffix must be K, M, G or T"),
-		BAD(LIM_PHYSPAGES, "1G:64Q", "the suffix must be K, M, G or T"),
-		BAD(LIM_IOLIMIT, "4T", "the suffix must be K, M or G"),
-		BAD(LIM_IOLIMIT, "4x", "the suffix must be K, M or G"),
+		BAD(LIM_PHYSPAGES, "64Q", "the suffix must be K, M, G or T (or P: pages, B: bytes)"),
+		BAD(LIM_PHYSPAGES, "64MB", "the suffix must be K, M, G or T (or P: pages, B: bytes)"),
+		BAD(LIM_PHYSPAGES, "1G:64Q", "the suffix must be K, M, G or T (or P: pages, B: bytes)"),
+		BAD(LIM_IOLIMIT, "4T", "the suffix must be K, M or G (or B: bytes/s)"),
+		BAD(LIM_IOLIMIT, "4x", "the suffix must be K, M or G (or B: bytes/s)"),
+		BAD(LIM_IOLIMIT, "4P", "the suffix must be K, M or G (or B: bytes/s)"),
 		BAD(LIM_PHYSPAGES, "M", "not a number (or \"unlimited\")"));
 }
 
@@ -216,7 +222,8 @@ TEST(shorthands)
 	EXPECT_STREQ("invalid value \"1:2\": takes one size, not barrier:limit", err->msg);
 	/* Messages quote what the user typed, not the 0:X it became. */
 	ASSERT_GT(0, lim_parse_shorthand(&l, "ram", "64Q", &err));
-	EXPECT_STREQ("invalid value \"64Q\": the suffix must be K, M, G or T", err->msg);
+	EXPECT_STREQ("invalid value \"64Q\": the suffix must be K, M, G or T "
+		     "(or P: pages, B: bytes)", err->msg);
 	/* The refused --ram left the earlier one alone. */
 	EXPECT_EQ(512 * MIB / 4096, l.v[LIM_PHYSPAGES].limit);
 }
@@ -280,6 +287,31 @@ TEST(store_and_load)
 	EXPECT_EQ(NULL, out.iodevices[2]);
 	lim_free(&in);
 	lim_free(&out);
+}
+
+/* An OpenVZ CTID.conf: IOLIMIT in bytes/s, sizes with P and B. */
+TEST(load_vzctl_units)
+{
+	_cleanup_kv_ struct kvfile *conf = kv_new("/etc/vz/conf/101.conf");
+	_cleanup_kv_ struct kvfile *back = kv_new("/etc/vz/conf/101.conf");
+	struct ct_limits l = { 0 }, again = { 0 };
+	_cleanup_err_ struct ct_err *err = NULL;
+
+	kv_set(conf, "IOLIMIT", "10485760");
+	kv_set(conf, "PHYSPAGES", "0:262144P");
+	kv_set(conf, "SWAPPAGES", "0:536870912B");
+	ASSERT_EQ(0, lim_load(&l, conf, &err)) TH_LOG("%s", err->msg);
+	EXPECT_EQ(10 * MIB, l.v[LIM_IOLIMIT].limit);
+	EXPECT_EQ(262144, l.v[LIM_PHYSPAGES].limit);
+	EXPECT_EQ(131072, l.v[LIM_SWAPPAGES].limit);
+	/* A rate that is no whole KiB is stored in bytes and reads back. */
+	ASSERT_EQ(0, lim_parse(&l, LIM_IOLIMIT, "1000B", &err));
+	lim_store(&l, back);
+	EXPECT_STREQ("1000", kv_get(back, "IOLIMIT"));
+	ASSERT_EQ(0, lim_load(&again, back, &err));
+	EXPECT_EQ(1000, again.v[LIM_IOLIMIT].limit);
+	lim_free(&l);
+	lim_free(&again);
 }
 
 TEST(load_refuses_a_bad_key)
