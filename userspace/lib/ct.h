@@ -38,7 +38,8 @@ struct ct {
 	char *private_dir;		/* VE_PRIVATE, expanded */
 	char *cgroup;			/* <CGROUP_ROOT>/ctlvz/CTID */
 	char *state_path;
-	char *console_path;		/* init's stdout and stderr */
+	char *console_path;		/* the console log (console.h) */
+	char *console_sock;		/* where "ctlvz console" attaches */
 	int lock_fd;
 };
 
@@ -72,6 +73,9 @@ int ct_start(struct ct *ct, struct ct_err **err);
 int ct_stop(struct ct *ct, bool fast, struct ct_err **err);
 /* Run argv inside; drops the lock first.  Returns the command's status. */
 int ct_exec(struct ct *ct, char *const *argv, bool pty, struct ct_err **err);
+
+/* Attach our terminal to the running container's /dev/console (console.h). */
+int ct_console(struct ct *ct, struct ct_err **err);
 
 /*
  * Settings changed by "set".  Each applies live to a running container;
