@@ -68,9 +68,37 @@ int console_escape_step(int *state, char c)
 /* ---- the holder ---- */
 
 struct holder {
-	int master, slave, log, listen, client, pidfd;
+	int master, slave, log, listen, client, pidfd, notify;
 	off_t size;
+	const char *ready;
 };
+
+bool console_notify_ready(const char *msg, size_t n)
+{
+	/* Newline-separated VAR=VALUE assignments (sd_notify(3)). */
+	for (const char *s = msg, *end = msg + n; s < end;) {
+		const char *nl = memchr(s, '\n', end - s);
+		size_t len = (nl ? nl : end) - s;
+
+		if (len == 7 && !memcmp(s, "READY=1", 7))
+			return true;
+		s += len + 1;
+	}
+	return false;
+}
+
+static void holder_notify(struct holder *h)
+{
+	char buf[4096];
+	ssize_t n = recv(h->notify, buf, sizeof(buf), MSG_DONTWAIT);
+	int fd;
+
+	if (n <= 0 || !console_notify_ready(buf, n))
+		return;
+	fd = open(h->ready, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd >= 0)
+		close(fd);
+}
 
 /* A fd above the ones we keep, out of the way of the close_range below. */
 static int move_high(int fd, int to)
@@ -147,7 +175,8 @@ static void __attribute__((noreturn)) holder_run(struct holder *h)
 	h->log = move_high(h->log, 100);
 	h->listen = move_high(h->listen, 100);
 	h->pidfd = move_high(h->pidfd, 100);
-	if (h->master < 0 || h->log < 0 || h->listen < 0 || h->pidfd < 0)
+	h->notify = move_high(h->notify, 100);
+	if (h->master < 0 || h->log < 0 || h->listen < 0 || h->pidfd < 0 || h->notify < 0)
 		_exit(1);
 	/* Nothing of ctlvz's (its lock, the caller's pipes) stays open here. */
 	syscall(SYS_close_range, 3U, 99U, 0);
@@ -157,14 +186,15 @@ static void __attribute__((noreturn)) holder_run(struct holder *h)
 	signal(SIGHUP, SIG_IGN);
 	prctl(PR_SET_NAME, "ctlvz-console");
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = h->master, .events = POLLIN },
 			{ .fd = h->listen, .events = POLLIN },
 			{ .fd = h->client, .events = POLLIN },
 			{ .fd = h->pidfd, .events = POLLIN },
+			{ .fd = h->notify, .events = POLLIN },
 		};
 
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(1);
@@ -175,6 +205,8 @@ static void __attribute__((noreturn)) holder_run(struct holder *h)
 			holder_input(h);
 		if (p[1].revents)
 			holder_accept(h);
+		if (p[4].revents)
+			holder_notify(h);
 		if (p[3].revents) {
 			holder_output(h);	/* init's last words */
 			_exit(0);
@@ -219,13 +251,17 @@ static int listen_at(const char *path, struct ct_err **err)
 	return fd;
 }
 
-int console_start_holder(int master, pid_t pid, const char *log_path, const char *sock_path,
+int console_start_holder(int master, int notify, pid_t pid, const struct console_paths *p,
 			 struct ct_err **err)
 {
-	struct holder h = { .master = master, .client = -1, .slave = -1 };
+	struct holder h = { .master = master, .notify = notify, .client = -1, .slave = -1,
+			    .ready = p->ready };
+	const char *log_path = p->log, *sock_path = p->sock;
 	int status;
 	pid_t child;
 
+	if (unlink(p->ready) < 0 && errno != ENOENT)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", p->ready);
 	/* A new inode: an old holder still draining a dying init keeps its own. */
 	if (unlink(log_path) < 0 && errno != ENOENT)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", log_path);

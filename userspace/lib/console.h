@@ -9,6 +9,7 @@
 #ifndef CTLVZ_CONSOLE_H
 #define CTLVZ_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -27,13 +28,23 @@
  */
 int console_log_append(int fd, off_t *size, const char *buf, size_t n, off_t cap);
 
+/* Where the holder is told about init, and where it says so. */
+struct console_paths {
+	const char *log;	/* the console log */
+	const char *sock;	/* "ctlvz console" attaches here */
+	const char *ready;	/* made when init sends READY=1 on its $NOTIFY_SOCKET */
+};
+
 /*
- * Fork the detached holder of @master for init @pid: log at @log_path,
- * socket at @sock_path.  The holder keeps only these fds and exits when
- * init does.  0 once it listens, or -1 with err set.
+ * Fork the detached holder of @master and the @notify socket for init
+ * @pid.  The holder keeps only these fds and exits when init does.  0 once
+ * it listens, or -1 with err set.
  */
-int console_start_holder(int master, pid_t pid, const char *log_path, const char *sock_path,
+int console_start_holder(int master, int notify, pid_t pid, const struct console_paths *p,
 			 struct ct_err **err);
+
+/* Whether a datagram of the sd_notify protocol says READY=1. */
+bool console_notify_ready(const char *msg, size_t n);
 
 /* Attach our terminal to the console at @sock_path until the escape or init's end. */
 int console_attach(const char *sock_path, struct ct_err **err);

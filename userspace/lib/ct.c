@@ -49,6 +49,14 @@ notice(const struct ct *ct, const char *fmt, ...)
 		ct->notice(msg);
 }
 
+static bool init_is_systemd(pid_t pid)
+{
+	_cleanup_free_ char *comm_path = xasprintf("/proc/%d/comm", pid);
+	_cleanup_free_ char *comm = NULL;
+
+	return read_file(comm_path, &comm) == 0 && !strcmp(comm, "systemd\n");
+}
+
 int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 {
 	struct run_state st;
@@ -64,6 +72,8 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 	if (r == 0 && !strcmp(st.state, STATE_RUNNING) && runstate_find_init(&st, &pidfd) == 0) {
 		out->running = true;
 		out->init_pid = st.pid;
+		/* systemd says READY=1 once booted; other inits never tell. */
+		out->booting = init_is_systemd(st.pid) && access(ct->ready_path, F_OK) < 0;
 	} else if (r == 0 || cg_exists(ct->cgroup)) {
 		out->stale = true;
 	}
@@ -105,6 +115,8 @@ static int teardown(struct ct *ct, struct ct_err **err)
 		return -1;
 	if (unlink(sock) < 0 && errno != ENOENT)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", sock);
+	if (unlink(ct->ready_path) < 0 && errno != ENOENT)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", ct->ready_path);
 	if (unlink(ct->state_path) < 0 && errno != ENOENT)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", ct->state_path);
 	return 0;
@@ -271,7 +283,8 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	_cleanup_(lim_free) struct ct_limits limits = { 0 };
 	const char *init = kv_get(ct->conf, "INIT");
 	_cleanup_free_ char *payload = xasprintf("%s/" CG_PAYLOAD, ct->cgroup);
-	const char *sock = ct->console_sock;
+	const struct console_paths cons = { .log = ct->console_path, .sock = ct->console_sock,
+					    .ready = ct->ready_path };
 	struct start_ctx ctx = { .ct = ct };
 	struct ns_spawn s = { 0 };
 	struct pollfd pfd;
@@ -318,8 +331,9 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	s.prepare_arg = &ctx;
 	if (ns_spawn(&s, err) < 0)
 		return -1;
-	r = console_start_holder(s.console, s.pid, ct->console_path, sock, err);
+	r = console_start_holder(s.console, s.notify, s.pid, &cons, err);
 	close(s.console);
+	close(s.notify);
 	if (r < 0) {
 		close(s.pidfd);
 		kill_and_reap(s.pid);
@@ -397,8 +411,6 @@ static int sig_parse(const char *s)
  */
 static int stop_signal(struct ct *ct, pid_t pid, struct ct_err **err)
 {
-	_cleanup_free_ char *comm_path = xasprintf("/proc/%d/comm", pid);
-	_cleanup_free_ char *comm = NULL;
 	const char *conf = kv_get(ct->conf, "STOP_SIGNAL");
 
 	if (conf && *conf) {
@@ -409,7 +421,7 @@ static int stop_signal(struct ct *ct, pid_t pid, struct ct_err **err)
 				       "%s: STOP_SIGNAL: unknown signal \"%s\"", ct->conf_path, conf);
 		return sig;
 	}
-	if (read_file(comm_path, &comm) == 0 && !strcmp(comm, "systemd\n"))
+	if (init_is_systemd(pid))
 		return SIGRTMIN + 3;
 	return SIGTERM;
 }

@@ -40,6 +40,7 @@ struct ct {
 	char *state_path;
 	char *console_path;		/* the console log (console.h) */
 	char *console_sock;		/* where "ctlvz console" attaches */
+	char *ready_path;		/* there once systemd said READY=1 */
 	int lock_fd;
 };
 
@@ -56,6 +57,7 @@ static inline void ct_freep(struct ct **ct) { ct_free(ct); }
 struct ct_status {
 	bool exists;		/* config and private area */
 	bool running;		/* init alive */
+	bool booting;		/* running, systemd, not READY=1 yet */
 	bool stale;		/* leftovers of an interrupted ctlvz */
 	pid_t init_pid;
 	long nproc;		/* tasks in the cgroup, -1 if none */

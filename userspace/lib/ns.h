@@ -28,7 +28,10 @@ struct ns_spawn {
 	pid_t pid;
 	int pidfd;
 	int console;			/* master of init's /dev/console, a pty */
+	int notify;			/* init's $NOTIFY_SOCKET, bound inside */
 };
+
+#define NOTIFY_SOCKET_PATH "/run/host/notify"
 
 /* $container and /run/systemd/container of init (systemd's container interface). */
 #define CONTAINER_MANAGER "lowfat"

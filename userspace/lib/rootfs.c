@@ -8,6 +8,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -189,8 +191,10 @@ static void write_new(int errfd, const char *path, const char *text, bool only_i
  * names the manager; an empty or missing /etc/machine-id gets a random one,
  * kept on the private area so that it stays across boots.
  */
-void rootfs_container_files(int errfd)
+void rootfs_container_files(int sock, int errfd)
 {
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = NOTIFY_SOCKET_PATH };
+	_cleanup_close_ int notify = -1;
 	unsigned char rnd[16];
 	char id[34];
 
@@ -205,6 +209,14 @@ void rootfs_container_files(int errfd)
 	id[32] = '\n', id[33] = '\0';
 	if (access("/etc", W_OK) == 0)
 		write_new(errfd, "/etc/machine-id", id, true);
+
+	/* systemd tells its manager READY=1 here when the boot is done ($NOTIFY_SOCKET). */
+	xmkdir(errfd, "/run/host", 0755);
+	notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (notify < 0 || bind(notify, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "bind %s", NOTIFY_SOCKET_PATH);
+	if (pty_send_fd(sock, notify) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "pass the notify socket to ctlvz");
 }
 
 /*

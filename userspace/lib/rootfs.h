@@ -20,8 +20,11 @@ void rootfs_make_dev(const struct ns_spawn *s, int errfd, uid_t owner);
 void rootfs_mount_pseudo(const struct ns_spawn *s, int errfd, bool dev_ready);
 /* dev/console below the cwd, a pty: master sent over @sock, the slave's fd returned. */
 int rootfs_make_console(int sock, int errfd);
-/* In the new root: /run/systemd/container, and /etc/machine-id when empty. */
-void rootfs_container_files(int errfd);
+/*
+ * In the new root: /run/systemd/container, /etc/machine-id when empty, and
+ * the $NOTIFY_SOCKET datagram socket, sent over @sock.
+ */
+void rootfs_container_files(int sock, int errfd);
 /* pivot_root(".", ".") to the cwd and drop the old root. */
 void rootfs_pivot(int errfd);
 /* For an initramfs host: bind, /dev, move over "/" and chroot (in the root helper). */

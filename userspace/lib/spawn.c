@@ -62,6 +62,7 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, int consock, bool n
 	    bool root_ready)
 {
 	char *const envp[] = { "container=" CONTAINER_MANAGER, "HOME=/", "TERM=linux",
+			       "NOTIFY_SOCKET=" NOTIFY_SOCKET_PATH,
 			       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			       NULL };
 	char *const argv[] = { (char *)s->init, NULL };
@@ -81,11 +82,11 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, int consock, bool n
 		chan_fail(errfd, CHAN_STEP_SETUP, errno, "unshare the cgroup namespace");
 	rootfs_mount_pseudo(s, errfd, root_ready);
 	console = rootfs_make_console(consock, errfd);
-	close(consock);
 	if (!root_ready)
 		rootfs_pivot(errfd);
 	set_hostname(s->hostname, errfd);
-	rootfs_container_files(errfd);
+	rootfs_container_files(consock, errfd);
+	close(consock);
 
 	/* The console is init's stdio and controlling terminal, as on a machine. */
 	if (setsid() < 0)
@@ -239,7 +240,10 @@ int ns_spawn(struct ns_spawn *s, struct ct_err **err)
 	}
 	/* Sent before init's exec, so here by now (or the child failed above). */
 	s->console = pty_recv_fd(con_p);
-	if (s->console < 0) {
+	s->notify = s->console < 0 ? -1 : pty_recv_fd(con_p);
+	if (s->notify < 0) {
+		if (s->console >= 0)
+			close(s->console);
 		close(pidfd);
 		kill_and_reap(pid);
 		return err_set(err, VZ_ENVCREATE_ERROR, errno, "receive the console of the init");

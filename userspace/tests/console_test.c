@@ -2,7 +2,7 @@
 /*
  * The console log (lib/console.c) on the host: appends never grow the file
  * past its cap, the newest bytes survive, in order; and the attach
- * client's Esc-. detector.
+ * client's Esc-. detector; READY=1 in a datagram of sd_notify.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -143,6 +143,21 @@ TEST(escape)
 	/* Esc Esc is sent as is; only Esc directly followed by '.' detaches. */
 	EXPECT_FALSE(feed("\033\033.", out));
 	EXPECT_STREQ("\033\033.", out);
+}
+
+TEST(notify_ready)
+{
+	static const char ready[] = "READY=1\nSTATUS=Startup finished in 12.2s.";
+	static const char last[] = "STATUS=x\nREADY=1";
+	static const char status[] = "STATUS=Startup finished.\nX_READY=1";
+	static const char stopping[] = "STOPPING=1\nREADY=10";
+
+	EXPECT_TRUE(console_notify_ready(ready, sizeof(ready) - 1));
+	EXPECT_TRUE(console_notify_ready(last, sizeof(last) - 1));
+	EXPECT_FALSE(console_notify_ready(status, sizeof(status) - 1));
+	EXPECT_FALSE(console_notify_ready(stopping, sizeof(stopping) - 1));
+	/* Only the bytes received count: "READY=1" cut short is not it. */
+	EXPECT_FALSE(console_notify_ready(ready, 6));
 }
 
 TEST_HARNESS_MAIN
