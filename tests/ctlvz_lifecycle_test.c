@@ -97,14 +97,14 @@ static int wait_status(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Exactly the processes of a busybox init that idles: one. */
+/* Exactly the processes of a busybox init that idles: one, in init's payload leaf. */
 static int nr_procs(const char *cgroup)
 {
 	char path[PATH_MAX], buf[4096];
 	int fd, lines = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	snprintf(path, sizeof(path), "%s/payload/cgroup.procs", cgroup);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;

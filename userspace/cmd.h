@@ -26,6 +26,7 @@ int cmd_restart(const struct cmd_env *env, int argc, char **argv, struct ct_err 
 int cmd_status(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_exec(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
+int cmd_console(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_enter(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_set(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);
 int cmd_monitor(const struct cmd_env *env, int argc, char **argv, struct ct_err **err);

@@ -21,7 +21,8 @@ int cmd_exec(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 		return cmd_usage_error(env, err, "missing command (ctlvz exec CTID CMD [ARG]...)");
 	if (cmd_open(env, ctid, true, &ct, err) < 0)
 		return -1;
-	status = ct_exec(ct, argv + 2, false, err);
+	/* A container pty for a terminal; pipes (our own stdio) otherwise. */
+	status = ct_exec(ct, argv + 2, isatty(0), err);
 	if (status < 0)
 		return err_prefix(err, "exec %u", ctid);
 	return status;

@@ -29,9 +29,13 @@ int cmd_status(const struct cmd_env *env, int argc, char **argv, struct ct_err *
 		return -1;
 	if (ct_status(ct, &st, err) < 0)
 		return err_prefix(err, "status %u", ctid);
-	/* vzctl's words; the root is mounted in the container's own namespace only. */
-	printf("CTID %u %s %s %s\n", ctid, st.exists ? "exist" : "deleted",
-	       st.running ? "mounted" : "unmounted", st.running ? "running" : "down");
+	/*
+	 * vzctl's words; the root is mounted in the container's own namespace
+	 * only.  A systemd still booting adds a word after "running".
+	 */
+	printf("CTID %u %s %s %s%s\n", ctid, st.exists ? "exist" : "deleted",
+	       st.running ? "mounted" : "unmounted", st.running ? "running" : "down",
+	       st.booting ? " booting" : "");
 	if (st.stale)
 		fprintf(stderr, "ctlvz: container %u: leftovers of an interrupted ctlvz "
 			"(cgroup %s); the next start or stop cleans them up\n", ctid, ct->cgroup);
@@ -236,7 +240,8 @@ int cmd_list(const struct cmd_env *env, int argc, char **argv, struct ct_err **e
 						 xstrdup("-");
 				break;
 			case F_STATUS:
-				v = xstrdup(st.running ? "running" : st.stale ? "stale" : "stopped");
+				v = xstrdup(st.booting ? "booting" : st.running ? "running" :
+					    st.stale ? "stale" : "stopped");
 				break;
 			case F_IP:
 				s = kv_get(ct->conf, "IP_ADDRESS");

@@ -26,6 +26,7 @@ static const struct {
 	{ "list", cmd_list },
 	{ "exec", cmd_exec },
 	{ "enter", cmd_enter },
+	{ "console", cmd_console },
 	{ "set", cmd_set },
 	{ "monitor", cmd_monitor },
 	{ "boot", cmd_boot },
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 	      "  list [-a] [-o FIELD,...] [-j]  fields: ctid,numproc,status,ip,hostname\n"
 	      "  exec CTID CMD [ARG]...         run CMD inside, exit with its status\n"
 	      "  enter CTID                     interactive shell on a new pty\n"
+	      "  console CTID                   attach to /dev/console (Esc . detaches)\n"
 	      "  set CTID [--hostname H] [--ipadd A[/P]]... [--ipdel A[/P]|all]... [--save]\n"
 	      "           [--numproc B[:L]] [--physpages B[:L]] [--swappages B[:L]]\n"
 	      "           [--ram SIZE] [--swap SIZE] [--iolimit RATE] [--iopslimit N]\n"

@@ -79,6 +79,44 @@ int cg_create(const char *path, int *dirfd, struct ct_err **err)
 	return 0;
 }
 
+/*
+ * <ct>/payload, the tree the container's init owns (systemd's delegation:
+ * it makes init.scope, system.slice... in it).  <ct> keeps the limits and
+ * the beancounter and hands every controller down; the payload's own
+ * cgroup.max.* stay root's, so the container cannot lift them.
+ */
+int cg_create_payload(const char *ctcg, int *dirfd, struct ct_err **err)
+{
+	_cleanup_free_ char *payload = xasprintf("%s/%s", ctcg, CG_PAYLOAD);
+	_cleanup_free_ char *depth = xasprintf("%s/cgroup.max.depth", payload);
+	_cleanup_free_ char *desc = xasprintf("%s/cgroup.max.descendants", payload);
+	int r;
+
+	if (enable_controllers(ctcg, err) < 0 || cg_create(payload, dirfd, err) < 0)
+		return -1;
+	r = write_file(depth, CG_PAYLOAD_MAX_DEPTH);
+	if (r == 0)
+		r = write_file(desc, CG_PAYLOAD_MAX_DESCENDANTS);
+	if (r < 0) {
+		close(*dirfd);
+		*dirfd = -1;
+		return err_set(err, VZ_SYSTEM_ERROR, -r, "limit the cgroup tree of %s", payload);
+	}
+	return 0;
+}
+
+/* <ct>/ctlvz.exec-PID: a leaf outside the payload for one exec, never systemd's. */
+int cg_create_exec(const char *ctcg, pid_t owner, char **path, int *dirfd, struct ct_err **err)
+{
+	*path = xasprintf("%s/" CG_EXEC_PREFIX "%d", ctcg, owner);
+	if (cg_create(*path, dirfd, err) < 0) {
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int cg_delegate(int dirfd, const char *path, uid_t uid, gid_t gid, struct ct_err **err)
 {
 	/* As systemd's Delegate=: the directory and the files that manage children. */

@@ -47,3 +47,22 @@ void clone_cloexec_fds(void)
 {
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 }
+
+void clone_close_fds_except(const int *keep, size_t n)
+{
+	unsigned int from = 3;
+
+	/* keep[] is tiny: take its members in increasing order, closing the gaps. */
+	for (;;) {
+		unsigned int next = ~0U;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (unsigned int)keep[i] < next)
+				next = keep[i];
+		if (next > from)
+			syscall(SYS_close_range, from, next == ~0U ? ~0U : next - 1, 0U);
+		if (next == ~0U)
+			return;
+		from = next + 1;
+	}
+}

@@ -4,6 +4,7 @@
 #define CTLVZ_CLONE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* clone3(@flags) into the cgroup @cgroup_fd (if >= 0), a pidfd in *@pidfd (if not NULL). */
@@ -13,5 +14,7 @@ bool clone3_unsupported(int e);
 void kill_and_reap(pid_t pid);
 /* Every fd from 3 on is closed by the coming exec. */
 void clone_cloexec_fds(void);
+/* Close every fd from 3 on but the n in keep[] (-1 entries are ignored). */
+void clone_close_fds_except(const int *keep, size_t n);
 
 #endif

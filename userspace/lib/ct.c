@@ -18,6 +18,8 @@
 
 #include "bc.h"
 #include "cgroup.h"
+#include "clone.h"
+#include "console.h"
 #include "ct.h"
 #include "idmap.h"
 #include "import.h"
@@ -49,6 +51,14 @@ notice(const struct ct *ct, const char *fmt, ...)
 		ct->notice(msg);
 }
 
+static bool init_is_systemd(pid_t pid)
+{
+	_cleanup_free_ char *comm_path = xasprintf("/proc/%d/comm", pid);
+	_cleanup_free_ char *comm = NULL;
+
+	return read_file(comm_path, &comm) == 0 && !strcmp(comm, "systemd\n");
+}
+
 int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 {
 	struct run_state st;
@@ -64,6 +74,8 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 	if (r == 0 && !strcmp(st.state, STATE_RUNNING) && runstate_find_init(&st, &pidfd) == 0) {
 		out->running = true;
 		out->init_pid = st.pid;
+		/* systemd says READY=1 once booted; other inits never tell. */
+		out->booting = init_is_systemd(st.pid) && access(ct->ready_path, F_OK) < 0;
 	} else if (r == 0 || cg_exists(ct->cgroup)) {
 		out->stale = true;
 	}
@@ -77,6 +89,7 @@ int ct_status(struct ct *ct, struct ct_status *out, struct ct_err **err)
 /* Kill what is left, unregister, unplug, remove.  Safe on any partial state. */
 static int teardown(struct ct *ct, struct ct_err **err)
 {
+	const char *sock = ct->console_sock;
 	_cleanup_close_ int vzfd = -1;
 
 	if (cg_exists(ct->cgroup)) {
@@ -102,6 +115,10 @@ static int teardown(struct ct *ct, struct ct_err **err)
 	}
 	if (cg_remove(ct->cgroup, err) < 0)
 		return -1;
+	if (unlink(sock) < 0 && errno != ENOENT)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", sock);
+	if (unlink(ct->ready_path) < 0 && errno != ENOENT)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", ct->ready_path);
 	if (unlink(ct->state_path) < 0 && errno != ENOENT)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "remove %s", ct->state_path);
 	return 0;
@@ -246,19 +263,41 @@ static int start_prepare(pid_t pid, void *arg, struct ct_err **err)
 	return 0;
 }
 
+/* DEVNODES of the config, as vzctl's: only "net/tun[:rw]" is known. */
+static int want_tun(struct ct *ct, bool *tun, struct ct_err **err)
+{
+	const char *v = kv_get(ct->conf, "DEVNODES");
+	_cleanup_strv_ char **nodes = v ? strv_split(v) : NULL;
+
+	*tun = false;
+	for (char **n = nodes; n && *n; n++) {
+		if (strcmp(*n, "net/tun") && strcmp(*n, "net/tun:rw"))
+			return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
+				       "%s: DEVNODES: unknown device \"%s\" (known: net/tun:rw)",
+				       ct->conf_path, *n);
+		*tun = true;
+	}
+	if (*tun && access("/dev/net/tun", R_OK | W_OK) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "DEVNODES net/tun: /dev/net/tun");
+	return 0;
+}
+
 static int do_start(struct ct *ct, struct ct_err **err)
 {
-	_cleanup_close_ int vzfd = -1, cgfd = -1, console = -1;
+	_cleanup_close_ int vzfd = -1, cgfd = -1, payfd = -1;
 	_cleanup_strv_ char **ips = ct_ips(ct);
 	_cleanup_(lim_free) struct ct_limits limits = { 0 };
 	const char *init = kv_get(ct->conf, "INIT");
+	_cleanup_free_ char *payload = xasprintf("%s/" CG_PAYLOAD, ct->cgroup);
+	const struct console_paths cons = { .log = ct->console_path, .sock = ct->console_sock,
+					    .ready = ct->ready_path };
 	struct start_ctx ctx = { .ct = ct };
 	struct ns_spawn s = { 0 };
 	struct pollfd pfd;
 	int r;
 
 	if (idmap_base(ct, &ctx.base, err) < 0 ||
-	    lim_load(&limits, ct->conf, err) < 0)
+	    lim_load(&limits, ct->conf, err) < 0 || want_tun(ct, &s.tun, err) < 0)
 		return -1;
 	for (char **ip = ips; *ip; ip++) {
 		_cleanup_free_ char *canon = NULL;
@@ -281,12 +320,11 @@ static int do_start(struct ct *ct, struct ct_err **err)
 	/* The saved limits hold before the container's first task exists. */
 	if (lim_apply(&limits, ct->cgroup, vzfd, ct->ctid, ct->private_dir, err) < 0)
 		return err_prefix(err, "apply the limits of %s", ct->conf_path);
+	/* Init's tree below, delegated to it: the limits above stay ctlvz's. */
+	if (cg_create_payload(ct->cgroup, &payfd, err) < 0)
+		return -1;
 
-	console = open(ct->console_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (console < 0)
-		return err_set(err, VZ_SYSTEM_ERROR, errno, "open %s", ct->console_path);
-
-	ctx.cgroup_fd = cgfd;
+	ctx.cgroup_fd = payfd;
 	ctx.ips = ips;
 	s.private_dir = ct->private_dir;
 	s.root_dir = ct->root;
@@ -294,14 +332,21 @@ static int do_start(struct ct *ct, struct ct_err **err)
 		return -1;
 	s.hostname = kv_get(ct->conf, "HOSTNAME");
 	s.init = init && *init ? init : "/sbin/init";
-	s.console_fd = console;
-	s.cgroup_fd = cgfd;
-	s.cgroup_path = ct->cgroup;
+	s.cgroup_fd = payfd;
+	s.cgroup_path = payload;
 	s.idbase = ctx.base;
 	s.prepare = start_prepare;
 	s.prepare_arg = &ctx;
 	if (ns_spawn(&s, err) < 0)
 		return -1;
+	r = console_start_holder(s.console, s.notify, s.pid, &cons, err);
+	close(s.console);
+	close(s.notify);
+	if (r < 0) {
+		close(s.pidfd);
+		kill_and_reap(s.pid);
+		return -1;
+	}
 
 	/* An init that dies at once is a failed start, not a running container. */
 	pfd = (struct pollfd){ .fd = s.pidfd, .events = POLLIN };
@@ -345,18 +390,49 @@ int ct_start(struct ct *ct, struct ct_err **err)
 	return -1;
 }
 
-/* systemd powers off on SIGRTMIN+4; sysvinit and busybox init stop on SIGTERM. */
-static int stop_signal(pid_t pid)
+/* A signal by number, or by name with or without "SIG" (TERM, PWR, RTMIN+3). */
+static int sig_parse(const char *s)
 {
-	_cleanup_free_ char *exe = xasprintf("/proc/%d/exe", pid);
-	char target[256];
-	ssize_t n = readlink(exe, target, sizeof(target) - 1);
+	static const struct { const char *name; int sig; } names[] = {
+		{ "TERM", SIGTERM }, { "INT", SIGINT }, { "HUP", SIGHUP }, { "QUIT", SIGQUIT },
+		{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "PWR", SIGPWR }, { "KILL", SIGKILL },
+	};
+	char *end;
+	long n;
 
-	if (n > 0) {
-		target[n] = '\0';
-		if (str_has_suffix(target, "/systemd"))
-			return SIGRTMIN + 4;
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	if (!strncmp(s, "RTMIN+", 6)) {
+		n = strtol(s + 6, &end, 10);
+		return *end || end == s + 6 || n < 0 || SIGRTMIN + n > SIGRTMAX ? -1 : SIGRTMIN + (int)n;
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i].name))
+			return names[i].sig;
+	n = strtol(s, &end, 10);
+	return *end || end == s || n <= 0 || n > SIGRTMAX ? -1 : (int)n;
+}
+
+/*
+ * What halts init: the config's STOP_SIGNAL (a number or a name such as
+ * RTMIN+3), else SIGRTMIN+3 for systemd (halt: in a container it exits once
+ * its shutdown is done; SIGTERM would make it re-execute itself), else
+ * SIGTERM, which sysvinit and busybox init stop on.
+ */
+static int stop_signal(struct ct *ct, pid_t pid, struct ct_err **err)
+{
+	const char *conf = kv_get(ct->conf, "STOP_SIGNAL");
+
+	if (conf && *conf) {
+		int sig = sig_parse(conf);
+
+		if (sig <= 0)
+			return err_set(err, VZ_INVALID_PARAMETER_VALUE, 0,
+				       "%s: STOP_SIGNAL: unknown signal \"%s\"", ct->conf_path, conf);
+		return sig;
+	}
+	if (init_is_systemd(pid))
+		return SIGRTMIN + 3;
 	return SIGTERM;
 }
 
@@ -372,9 +448,11 @@ int ct_stop(struct ct *ct, bool fast, struct ct_err **err)
 	if (r == -ENOENT && !cg_exists(ct->cgroup))
 		return err_set(err, VZ_VE_NOT_RUNNING, 0, "container %u is not running", ct->ctid);
 	if (r == 0 && strcmp(st.state, STATE_STARTING) && runstate_find_init(&st, &pidfd) == 0) {
-		if (runstate_save(ct, STATE_STOPPING, st.pid, st.starttime, err) < 0)
+		int sig = stop_signal(ct, st.pid, err);
+
+		if (sig < 0 || runstate_save(ct, STATE_STOPPING, st.pid, st.starttime, err) < 0)
 			return -1;
-		if (!fast && pidfd_signal(pidfd, stop_signal(st.pid)) == 0 &&
+		if (!fast && pidfd_signal(pidfd, sig) == 0 &&
 		    cg_wait_empty(ct->cgroup, ct->paths->stop_timeout * 1000L) < 0)
 			notice(ct, "container %u: still running after %lus; killing it",
 			       ct->ctid, ct->paths->stop_timeout);
@@ -405,19 +483,35 @@ static int running_init(struct ct *ct, int *pidfd, pid_t *pid, struct ct_err **e
 int ct_exec(struct ct *ct, char *const *argv, bool pty, struct ct_err **err)
 {
 	_cleanup_close_ int pidfd = -1, cgfd = -1;
-	struct ns_exec x = { .argv = argv, .pty = pty, .cgroup_path = ct->cgroup };
+	_cleanup_free_ char *leaf = NULL;
+	struct ns_exec x = { .argv = argv, .pty = pty };
+	int r;
 
 	if (running_init(ct, &pidfd, NULL, err) < 0)
 		return -1;
-	cgfd = open(ct->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cgfd < 0)
-		return err_set(err, VZ_SYSTEM_ERROR, errno, "open %s", ct->cgroup);
+	/* A leaf of its own beside systemd's tree, under the container's limits. */
+	if (cg_create_exec(ct->cgroup, getpid(), &leaf, &cgfd, err) < 0)
+		return -1;
 	/* The command may run for long: let stop and others go on meanwhile. */
 	if (ct->lock_fd >= 0)
 		close(TAKE_FD(ct->lock_fd));
 	x.pidfd = pidfd;
 	x.cgroup_fd = cgfd;
-	return ns_exec(&x, err);
+	x.cgroup_path = leaf;
+	r = ns_exec(&x, err);
+	/* Busy if the command left something behind: stop removes it then. */
+	if (rmdir(leaf) < 0 && errno != EBUSY && errno != ENOENT)
+		notice(ct, "warning: remove %s: %s", leaf, strerror(errno));
+	return r;
+}
+
+int ct_console(struct ct *ct, struct ct_err **err)
+{
+	_cleanup_close_ int pidfd = -1;
+
+	if (running_init(ct, &pidfd, NULL, err) < 0)
+		return -1;
+	return console_attach(ct->console_sock, err);
 }
 
 static int write_hostname(void *arg, const char **what)

@@ -38,7 +38,9 @@ struct ct {
 	char *private_dir;		/* VE_PRIVATE, expanded */
 	char *cgroup;			/* <CGROUP_ROOT>/ctlvz/CTID */
 	char *state_path;
-	char *console_path;		/* init's stdout and stderr */
+	char *console_path;		/* the console log (console.h) */
+	char *console_sock;		/* where "ctlvz console" attaches */
+	char *ready_path;		/* there once systemd said READY=1 */
 	int lock_fd;
 };
 
@@ -55,6 +57,7 @@ static inline void ct_freep(struct ct **ct) { ct_free(ct); }
 struct ct_status {
 	bool exists;		/* config and private area */
 	bool running;		/* init alive */
+	bool booting;		/* running, systemd, not READY=1 yet */
 	bool stale;		/* leftovers of an interrupted ctlvz */
 	pid_t init_pid;
 	long nproc;		/* tasks in the cgroup, -1 if none */
@@ -74,6 +77,9 @@ int ct_start(struct ct *ct, struct ct_err **err);
 int ct_stop(struct ct *ct, bool fast, struct ct_err **err);
 /* Run argv inside; drops the lock first.  Returns the command's status. */
 int ct_exec(struct ct *ct, char *const *argv, bool pty, struct ct_err **err);
+
+/* Attach our terminal to the running container's /dev/console (console.h). */
+int ct_console(struct ct *ct, struct ct_err **err);
 
 /*
  * Settings changed by "set".  Each applies live to a running container;

@@ -51,6 +51,8 @@ int ct_open(const struct ct_paths *paths, unsigned int ctid, bool lock, struct c
 	ct->cgroup = xasprintf("%s/ctlvz/%u", paths->cgroup_root, ctid);
 	ct->state_path = xasprintf("%s/%u.state", paths->lockdir, ctid);
 	ct->console_path = xasprintf("%s/%u.console", paths->lockdir, ctid);
+	ct->console_sock = xasprintf("%s/%u.console.sock", paths->lockdir, ctid);
+	ct->ready_path = xasprintf("%s/%u.ready", paths->lockdir, ctid);
 
 	if (lock && ct_lock(paths, ctid, paths->stop_timeout + 30, &ct->lock_fd, err) < 0)
 		return -1;
@@ -80,6 +82,8 @@ void ct_free(struct ct **ctp)
 	free(ct->cgroup);
 	free(ct->state_path);
 	free(ct->console_path);
+	free(ct->console_sock);
+	free(ct->ready_path);
 	free(ct);
 	*ctp = NULL;
 }

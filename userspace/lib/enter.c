@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -21,9 +22,17 @@ exec_child(const struct ns_exec *x, bool join_cgroup, int errfd, int sock)
 {
 	const int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
 			  CLONE_NEWCGROUP | CLONE_NEWPID;
+	const int keep[] = { errfd, sock, x->pidfd };
 	int status;
 	pid_t pid;
 
+	/*
+	 * Before the first setns: nothing in the container may ptrace or read
+	 * this host-made process, and it holds nothing of ctlvz's or its caller's.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "make the helper non-dumpable");
+	clone_close_fds_except(keep, ARRAY_SIZE(keep));
 	if (join_cgroup) {
 		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", x->cgroup_path);
 		int r = write_file(procs, "0");
@@ -44,8 +53,11 @@ exec_child(const struct ns_exec *x, bool join_cgroup, int errfd, int sock)
 			chan_fail(errfd, CHAN_STEP_SETUP, errno, "switch to the container's root user");
 		if (chdir("/") < 0)
 			chan_fail(errfd, CHAN_STEP_SETUP, errno, "chdir /");
+		/* A session of its own always: no TIOCSTI into the caller's terminal. */
 		if (x->pty)
 			pty_open(sock, errfd);
+		else if (setsid() < 0)
+			chan_fail(errfd, CHAN_STEP_SETUP, errno, "setsid");
 		creds_drop_caps(errfd);
 		clone_cloexec_fds();
 		execvp(x->argv[0], x->argv);
@@ -130,6 +142,8 @@ int ns_run(int pidfd, int (*fn)(void *arg, const char **what), void *arg,
 		const char *what = "?";
 
 		close(err_r);
+		if (prctl(PR_SET_DUMPABLE, 0) < 0)
+			chan_fail(err_w, CHAN_STEP_SETUP, errno, "make the helper non-dumpable");
 		if (setns(pidfd, flags) < 0 || setns(pidfd, CLONE_NEWUSER) < 0)
 			chan_fail(err_w, CHAN_STEP_JOIN, errno, "join the container's namespaces");
 		if (creds_become_root() < 0)

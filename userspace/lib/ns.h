@@ -14,8 +14,8 @@ struct ns_spawn {
 	const char *root_dir;		/* mount point, /vz/root/CTID */
 	const char *hostname;		/* NULL: keep the template's */
 	const char *init;		/* path inside the container */
-	int console_fd;			/* init's stdout/stderr; -1: /dev/null */
-	int cgroup_fd;			/* directory fd of the container's cgroup */
+	bool tun;			/* bind the host's /dev/net/tun in */
+	int cgroup_fd;			/* directory fd of the payload cgroup (cgroup.h) */
 	const char *cgroup_path;	/* its path, for the cgroup.procs fallback */
 	uid_t idbase;
 	/*
@@ -27,7 +27,14 @@ struct ns_spawn {
 	/* out */
 	pid_t pid;
 	int pidfd;
+	int console;			/* master of init's /dev/console, a pty */
+	int notify;			/* init's $NOTIFY_SOCKET, bound inside */
 };
+
+#define NOTIFY_SOCKET_PATH "/run/host/notify"
+
+/* $container and /run/systemd/container of init (systemd's container interface). */
+#define CONTAINER_MANAGER "lowfat"
 
 /*
  * Clone the container's init into new user, pid, mount, uts, ipc, net and
@@ -39,7 +46,7 @@ int ns_spawn(struct ns_spawn *s, struct ct_err **err);
 
 struct ns_exec {
 	int pidfd;			/* the container's init */
-	int cgroup_fd;
+	int cgroup_fd;			/* the exec's own leaf, <ct>/ctlvz.exec-PID */
 	const char *cgroup_path;
 	char *const *argv;		/* run with execvp() inside */
 	bool pty;			/* allocate a pty inside and relay to our terminal */
@@ -47,7 +54,9 @@ struct ns_exec {
 
 /*
  * Run argv inside the container: every namespace of init (user last), its
- * cgroup, uid/gid 0, its capability bounding set.  Returns the exit status
+ * own cgroup leaf, uid/gid 0, its capability bounding set, a session of its
+ * own.  The joining helper is not dumpable and holds no fd but the
+ * command's stdio and its channels.  Returns the exit status
  * (128 + signal for a killed command) or -1 with err set.
  */
 int ns_exec(const struct ns_exec *x, struct ct_err **err);

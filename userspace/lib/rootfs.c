@@ -5,13 +5,18 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "chan.h"
+#include "pty.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -63,7 +68,7 @@ void rootfs_bind(const struct ns_spawn *s, int errfd)
  * usual symlinks.  owner is the container's root as the mounter's user
  * namespace names it (0 inside it, the host uid base outside).
  */
-void rootfs_make_dev(int errfd, uid_t owner)
+void rootfs_make_dev(const struct ns_spawn *s, int errfd, uid_t owner)
 {
 	static const char *const devs[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -88,6 +93,18 @@ void rootfs_make_dev(int errfd, uid_t owner)
 		close(fd);
 		xmount(errfd, host, ct, NULL, MS_BIND, NULL);
 	}
+	if (s->tun) {
+		int fd;
+
+		xmkdir(errfd, "dev/net", 0755);
+		fd = open("dev/net/tun", O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			chan_fail(errfd, CHAN_STEP_SETUP, errno, "create dev/net/tun");
+		close(fd);
+		xmount(errfd, "/dev/net/tun", "dev/net/tun", NULL, MS_BIND, NULL);
+		if (lchown("dev/net", owner, owner) < 0)
+			chan_fail(errfd, CHAN_STEP_SETUP, errno, "chown dev/net");
+	}
 	xmkdir(errfd, "dev/pts", 0755);
 	xmkdir(errfd, "dev/shm", 01777);
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
@@ -103,7 +120,7 @@ void rootfs_make_dev(int errfd, uid_t owner)
  * in its namespaces: proc of its pid namespace, sysfs of its netns (read
  * only), cgroup2 of its cgroup namespace, its own devpts instance.
  */
-void rootfs_mount_pseudo(int errfd, bool dev_ready)
+void rootfs_mount_pseudo(const struct ns_spawn *s, int errfd, bool dev_ready)
 {
 	xmkdir(errfd, "proc", 0555);
 	xmount(errfd, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -112,7 +129,7 @@ void rootfs_mount_pseudo(int errfd, bool dev_ready)
 	xmount(errfd, "cgroup2", "sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 	       NULL);
 	if (!dev_ready)
-		rootfs_make_dev(errfd, 0);
+		rootfs_make_dev(s, errfd, 0);
 	xmount(errfd, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 	       "newinstance,ptmxmode=0666,mode=0620,gid=5");
 	xmount(errfd, "tmpfs", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
@@ -120,6 +137,86 @@ void rootfs_mount_pseudo(int errfd, bool dev_ready)
 	xmount(errfd, "tmpfs", "run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755");
 	xmkdir(errfd, "tmp", 01777);
 	xmount(errfd, "tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
+/*
+ * /dev/console below the cwd: a pty of the container's own devpts (so its
+ * root owns it, as systemd wants to chown it), the slave bound on
+ * dev/console.  The master goes to ctlvz over @sock; the slave is returned,
+ * init's stdio.
+ */
+int rootfs_make_console(int sock, int errfd)
+{
+	_cleanup_close_ int master = -1;
+	char pts[32];
+	int n, fd;
+
+	master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "open dev/pts/ptmx for the console");
+	if (unlockpt(master) < 0 || ioctl(master, TIOCGPTN, &n) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "unlock the console pty");
+	snprintf(pts, sizeof(pts), "dev/pts/%d", n);
+	fd = open("dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "create dev/console");
+	close(fd);
+	xmount(errfd, pts, "dev/console", NULL, MS_BIND, NULL);
+	fd = open("dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "open dev/console");
+	if (pty_send_fd(sock, master) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "pass the console to ctlvz");
+	return fd;
+}
+
+static void write_new(int errfd, const char *path, const char *text, bool only_if_empty)
+{
+	_cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
+	struct stat st;
+
+	if (fd < 0 && errno == EROFS)
+		return;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "open %s", path);
+	if (only_if_empty && st.st_size > 0)
+		return;
+	if (ftruncate(fd, 0) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "write %s", path);
+}
+
+/*
+ * After the pivot, as the container's root: what systemd's container
+ * interface asks of a manager beyond the environment.  /run/systemd/container
+ * names the manager; an empty or missing /etc/machine-id gets a random one,
+ * kept on the private area so that it stays across boots.
+ */
+void rootfs_container_files(int sock, int errfd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = NOTIFY_SOCKET_PATH };
+	_cleanup_close_ int notify = -1;
+	unsigned char rnd[16];
+	char id[34];
+
+	xmkdir(errfd, "/run/systemd", 0755);
+	write_new(errfd, "/run/systemd/container", CONTAINER_MANAGER "\n", false);
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "getrandom");
+	rnd[6] = (rnd[6] & 0x0f) | 0x40;	/* a v4 UUID, as systemd-machine-id-setup */
+	rnd[8] = (rnd[8] & 0x3f) | 0x80;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+	id[32] = '\n', id[33] = '\0';
+	if (access("/etc", W_OK) == 0)
+		write_new(errfd, "/etc/machine-id", id, true);
+
+	/* systemd tells its manager READY=1 here when the boot is done ($NOTIFY_SOCKET). */
+	xmkdir(errfd, "/run/host", 0755);
+	notify = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (notify < 0 || bind(notify, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "bind %s", NOTIFY_SOCKET_PATH);
+	if (pty_send_fd(sock, notify) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "pass the notify socket to ctlvz");
 }
 
 /*
@@ -152,7 +249,7 @@ void rootfs_pivot(int errfd)
 void rootfs_move(const struct ns_spawn *s, int errfd)
 {
 	rootfs_bind(s, errfd);
-	rootfs_make_dev(errfd, s->idbase);
+	rootfs_make_dev(s, errfd, s->idbase);
 	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		chan_fail(errfd, CHAN_STEP_SETUP, errno, "move the container root over /");
 	if (chroot(".") < 0 || chdir("/") < 0)

@@ -8,6 +8,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "creds.h"
 #include "idmap.h"
 #include "ns.h"
+#include "pty.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -55,14 +58,16 @@ static void set_hostname(const char *configured, int errfd)
 }
 
 static void __attribute__((noreturn))
-spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns, bool root_ready)
+spawn_child(const struct ns_spawn *s, int syncfd, int errfd, int consock, bool need_cgroupns,
+	    bool root_ready)
 {
-	char *const envp[] = { "container=ctlvz", "HOME=/",
+	char *const envp[] = { "container=" CONTAINER_MANAGER, "HOME=/", "TERM=linux",
+			       "NOTIFY_SOCKET=" NOTIFY_SOCKET_PATH,
 			       "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			       NULL };
 	char *const argv[] = { (char *)s->init, NULL };
 	char go;
-	int nullfd;
+	int console;
 
 	/* EOF here means the parent gave up (or died): never run half set up. */
 	if (read(syncfd, &go, 1) != 1)
@@ -75,20 +80,21 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns,
 		chan_fail(errfd, CHAN_STEP_SETUP, errno, "switch to the container's root user");
 	if (need_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		chan_fail(errfd, CHAN_STEP_SETUP, errno, "unshare the cgroup namespace");
-	rootfs_mount_pseudo(errfd, root_ready);
+	rootfs_mount_pseudo(s, errfd, root_ready);
+	console = rootfs_make_console(consock, errfd);
 	if (!root_ready)
 		rootfs_pivot(errfd);
 	set_hostname(s->hostname, errfd);
+	rootfs_container_files(consock, errfd);
+	close(consock);
 
-	nullfd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (nullfd < 0)
-		chan_fail(errfd, CHAN_STEP_SETUP, errno, "open /dev/null in the container");
-	if (dup2(nullfd, 0) < 0 ||
-	    dup2(s->console_fd >= 0 ? s->console_fd : nullfd, 1) < 0 ||
-	    dup2(s->console_fd >= 0 ? s->console_fd : nullfd, 2) < 0)
-		chan_fail(errfd, CHAN_STEP_SETUP, errno, "set up init's stdio");
+	/* The console is init's stdio and controlling terminal, as on a machine. */
 	if (setsid() < 0)
 		chan_fail(errfd, CHAN_STEP_SETUP, errno, "setsid");
+	if (dup2(console, 0) < 0 || dup2(console, 1) < 0 || dup2(console, 2) < 0 ||
+	    ioctl(0, TIOCSCTTY, 0) < 0)
+		chan_fail(errfd, CHAN_STEP_SETUP, errno, "set up init's stdio on /dev/console");
+	close(console);
 	creds_drop_caps(errfd);
 	clone_cloexec_fds();
 	execve(s->init, argv, envp);
@@ -100,7 +106,7 @@ spawn_child(const struct ns_spawn *s, int syncfd, int errfd, bool need_cgroupns,
 
 /* The usual way: init straight from ctlvz, into its cgroup. */
 static pid_t clone_init(const struct ns_spawn *s, int sync_r, int sync_w, int err_r, int err_w,
-			bool *procs_fallback, struct ct_err **err)
+			int consock, bool *procs_fallback, struct ct_err **err)
 {
 	pid_t pid = clone3_into(s->cgroup_fd, INIT_NS_FLAGS | CLONE_NEWCGROUP, NULL);
 
@@ -113,14 +119,14 @@ static pid_t clone_init(const struct ns_spawn *s, int sync_r, int sync_w, int er
 	if (pid == 0) {
 		close(sync_w);
 		close(err_r);
-		spawn_child(s, sync_r, err_w, *procs_fallback, false);
+		spawn_child(s, sync_r, err_w, consock, *procs_fallback, false);
 	}
 	return pid;
 }
 
 /* On an initramfs root: init cloned by a helper that prepared its root (see above). */
 static pid_t clone_init_via_helper(const struct ns_spawn *s, int sync_r, int sync_w, int err_r,
-				   int *err_wp, struct ct_err **err)
+				   int *err_wp, int consock, struct ct_err **err)
 {
 	_cleanup_close_ int info_r = -1, info_w = -1;
 	int infop[2], status;
@@ -157,7 +163,7 @@ static pid_t clone_init_via_helper(const struct ns_spawn *s, int sync_r, int syn
 			chan_fail(err_w, CHAN_STEP_SETUP, errno, "clone the init into new namespaces (from the root helper)");
 		if (pid == 0) {
 			close(info_w);
-			spawn_child(s, sync_r, err_w, false, true);
+			spawn_child(s, sync_r, err_w, consock, false, true);
 		}
 		_exit(write(info_w, &pid, sizeof(pid)) == sizeof(pid) ? 0 : 1);
 	}
@@ -199,23 +205,28 @@ static int release_init(struct ns_spawn *s, pid_t pid, bool procs_fallback, int 
 int ns_spawn(struct ns_spawn *s, struct ct_err **err)
 {
 	_cleanup_close_ int sync_r = -1, sync_w = -1, err_r = -1, err_w = -1;
-	int syncp[2], errp[2], pidfd;
+	_cleanup_close_ int con_p = -1, con_c = -1;
+	int syncp[2], errp[2], conp[2], pidfd;
 	bool procs_fallback = false;
 	pid_t pid;
 
 	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		return err_set(err, VZ_SYSTEM_ERROR, errno, "pipe");
 	sync_r = syncp[0], sync_w = syncp[1], err_r = errp[0], err_w = errp[1];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, conp) < 0)
+		return err_set(err, VZ_SYSTEM_ERROR, errno, "socketpair");
+	con_p = conp[0], con_c = conp[1];
 
 	if (rootfs_host_is_initramfs())
-		pid = clone_init_via_helper(s, sync_r, sync_w, err_r, &err_w, err);
+		pid = clone_init_via_helper(s, sync_r, sync_w, err_r, &err_w, con_c, err);
 	else
-		pid = clone_init(s, sync_r, sync_w, err_r, err_w, &procs_fallback, err);
+		pid = clone_init(s, sync_r, sync_w, err_r, err_w, con_c, &procs_fallback, err);
 	if (pid < 0)
 		return -1;
 	/* Only the children write errors from here on: EOF means exec'd. */
 	close(TAKE_FD(sync_r));
 	close(TAKE_FD(err_w));
+	close(TAKE_FD(con_c));
 
 	pidfd = syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
@@ -226,6 +237,16 @@ int ns_spawn(struct ns_spawn *s, struct ct_err **err)
 		close(pidfd);
 		kill_and_reap(pid);
 		return -1;
+	}
+	/* Sent before init's exec, so here by now (or the child failed above). */
+	s->console = pty_recv_fd(con_p);
+	s->notify = s->console < 0 ? -1 : pty_recv_fd(con_p);
+	if (s->notify < 0) {
+		if (s->console >= 0)
+			close(s->console);
+		close(pidfd);
+		kill_and_reap(pid);
+		return err_set(err, VZ_ENVCREATE_ERROR, errno, "receive the console of the init");
 	}
 	s->pid = pid;
 	s->pidfd = pidfd;
