@@ -11,6 +11,7 @@
  * VZBC_CHURN_SECONDS (default 5) sets how long each test churns;
  * VZBC_PROBE_MAX_MS (default 1000) the host probe's bound.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -315,25 +316,49 @@ static pid_t mlocker(const char *cg)
 }
 
 /* Kills every task of @cg but the container's init, until none is left. */
+/* SIGKILL to every task of @cg's cgroup.procs but @init; whether there was one. */
+static bool kill_procs_but(const char *cg, pid_t init)
+{
+	char buf[65536], *line, *save;
+	bool others = false;
+
+	if (cg_read(cg, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		pid_t pid = atoi(line);
+
+		if (pid > 0 && pid != init) {
+			kill(pid, SIGKILL);
+			others = true;
+		}
+	}
+	return others;
+}
+
+/*
+ * Kills every task of the container cgroup @cg but @init: those in @cg and
+ * in its leaves (init's payload, exec's ctlvz.exec-PID).
+ */
 static int kill_all_but(const char *cg, pid_t init)
 {
 	int64_t deadline = now_ms() + FZ_SETTLE_MS;
-	char buf[65536], *line, *save;
+	char path[CG_PATH_MAX + 256];
+	struct dirent *de;
 	bool others;
+	DIR *d;
 
 	do {
-		others = false;
-		if (cg_read(cg, "cgroup.procs", buf, sizeof(buf)) < 0)
+		others = kill_procs_but(cg, init);
+		d = opendir(cg);
+		if (!d)
 			return -errno;
-		for (line = strtok_r(buf, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save)) {
-			pid_t pid = atoi(line);
-
-			if (pid > 0 && pid != init) {
-				kill(pid, SIGKILL);
-				others = true;
-			}
+		while ((de = readdir(d))) {
+			if (de->d_type != DT_DIR || de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", cg, de->d_name);
+			others |= kill_procs_but(path, init);
 		}
+		closedir(d);
 		reap_exited();
 		if (others)
 			usleep(20000);
@@ -425,6 +450,7 @@ TEST_F_TIMEOUT(ct, hostile, 3600)
 {
 	unsigned int max_ms = fz_env_seconds("VZBC_PROBE_MAX_MS", 1000);
 	char cg[H_NR][CG_PATH_MAX];
+	char leaf[2][CG_PATH_MAX + 16];
 	uint32_t ctid[H_NR];
 	pid_t init[H_NR];
 	int64_t deadline, worst = 0, sum = 0, lat, quiet_worst = 0, t0;
@@ -466,8 +492,11 @@ TEST_F_TIMEOUT(ct, hostile, 3600)
 	self->kids[self->nkids++] = exec_bg(ctid[H_FORK], "f(){ f|f& };f; sleep 100000");
 	self->kids[self->nkids++] = exec_bg(ctid[H_MEM],
 		"while :; do sh -c 'x=x; while :; do x=$x$x; done'; done");
-	self->kids[self->nkids++] = io_flood(cg[H_IO]);
-	self->kids[self->nkids++] = mlocker(cg[H_MLOCK]);
+	/* Host-made attackers join init's leaf: the top cgroup has children. */
+	snprintf(leaf[0], sizeof(leaf[0]), "%s/payload", cg[H_IO]);
+	snprintf(leaf[1], sizeof(leaf[1]), "%s/payload", cg[H_MLOCK]);
+	self->kids[self->nkids++] = io_flood(leaf[0]);
+	self->kids[self->nkids++] = mlocker(leaf[1]);
 	for (int i = 0; i < self->nkids; i++)
 		ASSERT_LT(0, self->kids[i]);
 

@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/swap.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -97,23 +98,28 @@ static uint64_t cg_key(const char *cg, const char *file, const char *key)
 /*
  * Forks refused by the pids controller, as the kernel counts them for the
  * container cgroup @cg, and whether that count is the whole subtree's.
- * Kernels with pids.events.local (6.12) count "max" in pids.events of the
- * cgroup whose limit refused the fork and of its ancestors: one read.
- * Older ones (6.1) count it in the forking task's own cgroup only, and
- * every exec leaf (ctlvz.exec-PID) is removed with its last task, taking
- * its count along: the sum over the cgroups still there is a lower bound.
+ * 6.12 counts "max" in pids.events of the cgroup whose limit refused the
+ * fork and of its ancestors: one read of the container's file.  6.1 counts
+ * it in the forking task's own cgroup only (its pids.events.local is no
+ * guide: Debian's 6.1 has the file), and every exec leaf (ctlvz.exec-PID)
+ * is removed with its last task, taking its count along: the sum over the
+ * cgroups still there is a lower bound.
  */
 static uint64_t pids_refused(const char *cg, bool *whole)
 {
 	char path[PATH_MAX];
-	uint64_t sum = 0, v;
+	struct utsname u;
+	uint64_t sum, v;
 	struct dirent *de;
+	int major = 0, minor = 0;
 	DIR *d;
 
-	*whole = cg_has_file(cg, "pids.events.local");
-	if (*whole)
-		return cg_key(cg, "pids.events", "max");
+	if (uname(&u) == 0)
+		sscanf(u.release, "%d.%d", &major, &minor);
+	*whole = major > 6 || (major == 6 && minor >= 12);
 	sum = cg_key(cg, "pids.events", "max");
+	if (*whole)
+		return sum;
 	d = opendir(cg);
 	if (!d)
 		return sum;
@@ -551,12 +557,16 @@ TEST_F_TIMEOUT(lim, numproc_fork_bomb, 150)
 		usleep(300 * 1000);
 	}
 	ASSERT_EQ(0, vzbc_field(self->vzfd, CT_A, VZBC_RES_NUMPROC, VZBC_FAILCNT, &failcnt));
-	EXPECT_EQ(events, failcnt);
+	if (whole) {
+		EXPECT_EQ(events, failcnt);
+	} else {
+		EXPECT_LE(events, failcnt);
+	}
 	ASSERT_EQ(0, vzbc_field(self->vzfd, CT_A, VZBC_RES_NUMPROC, VZBC_MAXHELD, &n));
 	EXPECT_LE(s.held_peak[0], n) TH_LOG("maxheld %" PRIu64 " below a held it reported", n);
 	EXPECT_LE(s.held_peak[1], n) TH_LOG("maxheld %" PRIu64 " below a held it reported", n);
 	ASSERT_EQ(0, ubc_get(CT_A, "numproc", &row));
-	EXPECT_EQ(events, row.failcnt);
+	EXPECT_EQ(failcnt, row.failcnt);
 	EXPECT_EQ(96, row.barrier);
 	EXPECT_EQ(96, row.limit);
 	TH_LOG("refused forks: pids.events max %" PRIu64 ", failcnt %" PRIu64, events, failcnt);
