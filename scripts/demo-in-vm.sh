@@ -87,11 +87,23 @@ grep -q "numproc refused at the limit" /tmp/demo-events || die "no netlink event
 
 say "Raise the limit live: the running container gets it at once"
 run ctlvz set $CT --numproc 96:96
+# exec's processes live in a leaf of their own, removed when exec ends: the
+# 60 tasks are counted while the command still runs.
+echo "# ctlvz exec $CT sh -c '<start 60 sleeps, then wait for them>' &"
 # shellcheck disable=SC2016 # expanded inside the container
-run ctlvz exec $CT sh -c 'i=0; while [ $i -lt 20 ]; do sleep 60 & i=$((i+1)); done; echo started 20 more'
-tasks=$(cat $CG/pids.current)
+ctlvz exec $CT sh -c 'i=0; while [ $i -lt 60 ]; do sleep 20 & i=$((i+1)); done; echo started 60; wait' &
+execpid=$!
+tasks=0
+i=0
+while [ "$tasks" -le 48 ] && [ $i -lt 200 ]; do
+	sleep 0.1
+	tasks=$(cat $CG/pids.current)
+	i=$((i + 1))
+done
 echo "host: pids.current = $tasks (above the old 48)"
 [ "$tasks" -gt 48 ] || die "the raised limit did not take effect"
+kill "$execpid" 2>/dev/null
+wait "$execpid" 2>/dev/null || true
 
 say "physpages: a 128 MiB allocation in a 64 MiB container is OOM-killed inside it only"
 if run ctlvz exec $CT dd if=/dev/zero of=/dev/null bs=128M count=1; then
